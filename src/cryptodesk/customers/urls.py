@@ -1,0 +1,6 @@
+from django.urls import path
+
+from cryptodesk.customers import views
+
+app_name = "customers"
+urlpatterns = [path("<int:pk>/", views.customer_detail, name="detail")]

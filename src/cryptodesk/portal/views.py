@@ -1,0 +1,124 @@
+"""Public pages for customers: submit a request, follow it through a signed link."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cryptodesk.core.errors import CryptodeskError, NotFound
+from cryptodesk.portal.forms import ReplyForm, RequestForm
+from cryptodesk.tickets.actions import do_ingest_message
+from cryptodesk.tickets.models import Channel
+from cryptodesk.tickets.pipeline import InboundAttachment, InboundMessage, Sender
+from cryptodesk.tickets.queries import (
+    access_ticket_by_portal_token,
+    portal_link_token,
+    ticket_messages,
+)
+
+SUBMISSIONS_PER_HOUR = 20
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def over_rate_limit(request: HttpRequest) -> bool:
+    key = f"portal-submissions:{client_address(request)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > SUBMISSIONS_PER_HOUR
+
+
+def ui_language() -> str:
+    language = (get_language() or "en").lower()
+    return language if language in ("en", "zh-hans", "zh-hant") else "en"
+
+
+@require_http_methods(["GET", "POST"])
+def new_request(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        form = RequestForm(initial={"form_key": uuid.uuid4().hex})
+        return render(request, "portal/new.html", {"form": form})
+    form = RequestForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "portal/new.html", {"form": form}, status=400)
+    if form.cleaned_data["website"]:
+        return render(request, "portal/new.html", {"form": form}, status=400)
+    if over_rate_limit(request):
+        form.add_error(None, _("Too many requests from your network. Try again in an hour."))
+        return render(request, "portal/new.html", {"form": form}, status=429)
+    attachments = tuple(
+        InboundAttachment(upload.name or "attachment", upload.content_type or "", upload.read())
+        for upload in request.FILES.getlist("attachments")
+    )
+    try:
+        result = do_ingest_message(
+            InboundMessage(
+                channel=Channel.WEB,
+                sender=Sender(kind="email", value=form.cleaned_data["email"],
+                              name=form.cleaned_data["name"]),
+                subject=form.cleaned_data["subject"],
+                text=form.cleaned_data["description"],
+                attachments=attachments,
+                idempotency_key=f"form:{form.cleaned_data['form_key']}",
+                language_hint="",
+                external_ids={"ui_language": ui_language()},
+            )
+        )
+    except CryptodeskError as error:
+        form.add_error(None, error.message)
+        return render(request, "portal/new.html", {"form": form}, status=400)
+    token = portal_link_token(result.ticket)
+    return redirect("portal:follow", token=token)
+
+
+@require_http_methods(["GET", "POST"])
+def follow_request(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        ticket = access_ticket_by_portal_token(token)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    form = ReplyForm(initial={"form_key": uuid.uuid4().hex})
+    status = 200
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            identity = ticket.customer.identities.order_by("id").first()
+            if identity is None:
+                raise Http404(_("This request can no longer be answered here."))
+            try:
+                result = do_ingest_message(
+                    InboundMessage(
+                        channel=Channel.WEB,
+                        sender=Sender(kind=identity.kind, value=identity.value),
+                        subject=ticket.subject,
+                        text=form.cleaned_data["body"],
+                        ticket_number=ticket.pk,
+                        idempotency_key=f"form:{form.cleaned_data['form_key']}",
+                    )
+                )
+            except CryptodeskError as error:
+                form.add_error(None, error.message)
+                status = 400
+            else:
+                return redirect("portal:follow", token=portal_link_token(result.ticket))
+        else:
+            status = 400
+    public_messages = ticket_messages(ticket, include_internal=False)
+    return render(
+        request,
+        "portal/follow.html",
+        {"ticket": ticket, "messages_list": public_messages, "form": form},
+        status=status,
+    )
