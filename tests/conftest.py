@@ -107,12 +107,14 @@ class ApiClient:
         return self.client.get(path, params, headers=self._headers())
 
     def post(self, path: str, body: Any) -> Any:
-        return self.client.post(path, body, content_type="application/json",
-                                headers=self._headers())
+        return self.client.post(
+            path, body, content_type="application/json", headers=self._headers()
+        )
 
     def patch(self, path: str, body: Any) -> Any:
-        return self.client.patch(path, body, content_type="application/json",
-                                 headers=self._headers())
+        return self.client.patch(
+            path, body, content_type="application/json", headers=self._headers()
+        )
 
 
 @pytest.fixture
@@ -139,14 +141,19 @@ def inbound(
     **extra: Any,
 ) -> InboundMessage:
     return InboundMessage(
-        channel=channel, sender=Sender(kind="email", value=email, name=extra.pop("name", "")),
-        subject=subject, text=text, **extra,
+        channel=channel,
+        sender=Sender(kind="email", value=email, name=extra.pop("name", "")),
+        subject=subject,
+        text=text,
+        **extra,
     )
 
 
 @pytest.fixture
 def ingest(db: None) -> Callable[..., IngestResult]:
-    def run(text: str = "My USDT deposit has not arrived after two hours.", **kwargs: Any) -> IngestResult:
+    def run(
+        text: str = "My USDT deposit has not arrived after two hours.", **kwargs: Any
+    ) -> IngestResult:
         return do_ingest_message(inbound(text, **kwargs))
 
     return run
@@ -155,4 +162,4 @@ def ingest(db: None) -> Callable[..., IngestResult]:
 @pytest.fixture
 def redis_url() -> Iterator[str]:
     require_service("Redis", "127.0.0.1", 6379)
-    yield "redis://127.0.0.1:6379/15"
+    return "redis://127.0.0.1:6379/15"

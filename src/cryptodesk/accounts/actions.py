@@ -55,7 +55,9 @@ def do_create_agent(
     return agent
 
 
-def do_create_api_token(agent: Agent, name: str, scope: str = ApiToken.Scope.WRITE) -> tuple[ApiToken, str]:
+def do_create_api_token(
+    agent: Agent, name: str, scope: str = ApiToken.Scope.WRITE
+) -> tuple[ApiToken, str]:
     """Create a token; returns it with the raw secret, which is shown once and never stored."""
     if scope not in ApiToken.Scope.values:
         raise ValidationFailed("Scope must be 'read' or 'write'.", field="scope")

@@ -25,8 +25,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError as error:
         logger.warning("Health check: database unreachable: %s", error)
         return JsonResponse(
-            {"status": "unavailable", "database": "unreachable", "failing": ["database"],
-             "version": __version__},
+            {
+                "status": "unavailable",
+                "database": "unreachable",
+                "failing": ["database"],
+                "version": __version__,
+            },
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok", "version": __version__})

@@ -32,7 +32,9 @@ def validate_identity(kind: str, value: str) -> str:
     return normalized
 
 
-def do_get_or_create_customer(kind: str, value: str, *, name: str = "", language: str = "") -> Customer:
+def do_get_or_create_customer(
+    kind: str, value: str, *, name: str = "", language: str = ""
+) -> Customer:
     """Return the customer behind an identity, creating both when the identity is new.
 
     Safe when several processes see the same new address at once: the unique constraint on

@@ -38,7 +38,9 @@ class CustomerOut(Schema):
     tickets: list[CustomerTicketOut]
 
 
-@router.get("/{customer_id}", response=CustomerOut, summary="A customer with identities and tickets")
+@router.get(
+    "/{customer_id}", response=CustomerOut, summary="A customer with identities and tickets"
+)
 def get_customer(request: HttpRequest, customer_id: int) -> dict[str, object]:
     agent = request.auth  # type: ignore[attr-defined]
     customer = access_customer_by_id(agent, customer_id)
@@ -54,8 +56,14 @@ def get_customer(request: HttpRequest, customer_id: int) -> dict[str, object]:
             for i in customer.identities.all()
         ],
         "tickets": [
-            {"number": t.pk, "subject": t.subject, "status": t.status, "priority": t.priority,
-             "channel": t.channel, "created_at": t.created_at}
+            {
+                "number": t.pk,
+                "subject": t.subject,
+                "status": t.status,
+                "priority": t.priority,
+                "channel": t.channel,
+                "created_at": t.created_at,
+            }
             for t in tickets
         ],
     }

@@ -24,6 +24,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "customers/customer.html",
-        {"customer": customer, "tickets": tickets,
-         "open_count": sum(t.status not in ("solved", "closed") for t in tickets)},
+        {
+            "customer": customer,
+            "tickets": tickets,
+            "open_count": sum(t.status not in ("solved", "closed") for t in tickets),
+        },
     )

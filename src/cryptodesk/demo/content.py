@@ -10,8 +10,18 @@ from pathlib import Path
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LANGUAGE_FILES = {"en": "en.json", "zh-hans": "zh-Hans.json", "zh-hant": "zh-Hant.json"}
-TOPICS = {"deposits", "withdrawals", "2fa", "kyc", "fees", "scams", "account", "trading", "api",
-          "password"}
+TOPICS = {
+    "deposits",
+    "withdrawals",
+    "2fa",
+    "kyc",
+    "fees",
+    "scams",
+    "account",
+    "trading",
+    "api",
+    "password",
+}
 PRIORITIES = {"urgent", "high", "normal", "low"}
 AUTHORS = {"customer", "agent", "note"}
 PLACEHOLDERS = {"customer_name", "agent_name", "asset", "amount", "network", "txid", "address"}

@@ -26,7 +26,7 @@ from cryptodesk.tickets.actions import (
 from cryptodesk.tickets.models import CustomField, Status, Ticket
 from cryptodesk.tickets.pipeline import InboundMessage, Sender
 
-DEMO_PASSWORD = "cryptodesk-demo"
+DEMO_PASSWORD = "cryptodesk-demo"  # noqa: S105 - printed for the demo on purpose
 TEAMS = [
     ("funds", "Wallet & Funds", "Deposits, withdrawals and network fees."),
     ("security", "Account Security", "Logins, 2FA, identity checks, scams and hacked accounts."),
@@ -40,7 +40,8 @@ TOPIC_TEAM = {
 # username, display name, role, teams, languages
 AGENTS = [
     ("admin", "Admin", Role.ADMIN, [], ["en"]),
-    ("mei", "Mei Lin", Role.SUPERVISOR, ["funds", "security", "trading"], ["en", "zh-hans", "zh-hant"]),
+    ("mei", "Mei Lin", Role.SUPERVISOR, ["funds", "security", "trading"],
+     ["en", "zh-hans", "zh-hant"]),
     ("alice", "Alice Moreau", Role.AGENT, ["funds"], ["en"]),
     ("wangbo", "王波", Role.AGENT, ["funds"], ["zh-hans", "en"]),
     ("yichun", "陳怡君", Role.AGENT, ["security"], ["zh-hant", "zh-hans"]),
@@ -50,8 +51,16 @@ AGENTS = [
 ]  # fmt: skip
 LANGUAGE_WEIGHTS = {"en": 5, "zh-hans": 3, "zh-hant": 2}
 CHANNEL_WEIGHTS = {"email": 40, "web": 20, "chat": 25, "telegram": 10, "api": 5}
-ASSETS = [("USDT", "TRC20"), ("USDT", "ERC20"), ("USDT", "BEP20"), ("BTC", "Bitcoin"),
-          ("ETH", "ERC20"), ("SOL", "Solana"), ("XRP", "XRP Ledger"), ("TON", "TON")]
+ASSETS = [
+    ("USDT", "TRC20"),
+    ("USDT", "ERC20"),
+    ("USDT", "BEP20"),
+    ("BTC", "Bitcoin"),
+    ("ETH", "ERC20"),
+    ("SOL", "Solana"),
+    ("XRP", "XRP Ledger"),
+    ("TON", "TON"),
+]
 EMAIL_DOMAINS = ["example.com", "example.net", "example.org"]
 
 
@@ -75,7 +84,9 @@ def placeholder_values(rng: random.Random, customer: Customer, agent: Agent) -> 
         asset, f"{rng.randint(20, 25000)}"
     )
     if network == "Bitcoin":
-        address = "bc1q" + "".join(rng.choice("023456789acdefghjklmnpqrstuvwxyz") for _ in range(38))
+        address = "bc1q" + "".join(
+            rng.choice("023456789acdefghjklmnpqrstuvwxyz") for _ in range(38)
+        )
     else:
         address = "0x" + "".join(rng.choice("0123456789abcdef") for _ in range(40))
     return {
@@ -122,13 +133,18 @@ def create_staff() -> dict[str, Agent]:
     )
     CustomField.objects.get_or_create(
         key="kyc_level",
-        defaults={"label": "KYC level", "field_type": CustomField.FieldType.CHOICE,
-                  "choices": ["none", "basic", "advanced", "institutional"]},
+        defaults={
+            "label": "KYC level",
+            "field_type": CustomField.FieldType.CHOICE,
+            "choices": ["none", "basic", "advanced", "institutional"],
+        },
     )
     return agents
 
 
-def create_customers(rng: random.Random, count: int, contents: dict[str, LanguageContent]) -> list[Customer]:
+def create_customers(
+    rng: random.Random, count: int, contents: dict[str, LanguageContent]
+) -> list[Customer]:
     customers = []
     languages = list(contents)
     weights = [LANGUAGE_WEIGHTS[lang] for lang in languages]
@@ -139,11 +155,13 @@ def create_customers(rng: random.Random, count: int, contents: dict[str, Languag
         name = f"{given} {family}" if language == "en" else f"{family}{given}"
         email = f"customer{index + 1:03d}.{secrets.token_hex(2)}@{rng.choice(EMAIL_DOMAINS)}"
         customer = do_get_or_create_customer("email", email, name=name, language=language)
-        Identity.objects.get_or_create(kind="chat", value=f"web-{customer.pk:05d}",
-                                       defaults={"customer": customer})
+        Identity.objects.get_or_create(
+            kind="chat", value=f"web-{customer.pk:05d}", defaults={"customer": customer}
+        )
         if rng.random() < 0.35:
-            Identity.objects.get_or_create(kind="telegram", value=str(500000000 + customer.pk),
-                                           defaults={"customer": customer})
+            Identity.objects.get_or_create(
+                kind="telegram", value=str(500000000 + customer.pk), defaults={"customer": customer}
+            )
         if rng.random() < 0.15:
             Customer.objects.filter(pk=customer.pk).update(tier="vip")
         customers.append(customer)
@@ -152,7 +170,9 @@ def create_customers(rng: random.Random, count: int, contents: dict[str, Languag
 
 def sender_for(customer: Customer, channel: str) -> Sender:
     kind = {"chat": "chat", "telegram": "telegram"}.get(channel, "email")
-    identity = customer.identities.filter(kind=kind).first() or customer.identities.get(kind="email")
+    identity = customer.identities.filter(kind=kind).first() or customer.identities.get(
+        kind="email"
+    )
     return Sender(kind=identity.kind, value=identity.value, name=customer.name)
 
 
@@ -160,10 +180,12 @@ def final_status(rng: random.Random, age_days: float) -> str:
     if age_days > 14:
         return rng.choices([Status.CLOSED, Status.SOLVED, Status.PENDING], [6, 3, 1])[0]
     if age_days > 3:
-        return rng.choices([Status.SOLVED, Status.PENDING, Status.OPEN, Status.ON_HOLD],
-                           [4, 3, 2, 1])[0]
-    return rng.choices([Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.SOLVED],
-                       [4, 4, 2, 1, 1])[0]
+        return rng.choices(
+            [Status.SOLVED, Status.PENDING, Status.OPEN, Status.ON_HOLD], [4, 3, 2, 1]
+        )[0]
+    return rng.choices(
+        [Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.SOLVED], [4, 4, 2, 1, 1]
+    )[0]
 
 
 def create_ticket(
@@ -177,10 +199,12 @@ def create_ticket(
     channel = rng.choices(list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values()))[0]
     team = TOPIC_TEAM[scenario.topic]
     language = customer.language
-    candidates = [a for u, a in agents.items() if any(t.slug == team for t in a.teams.all())
-                  and a.role == Role.AGENT] or [agents["mei"]]
-    speakers = [a for a in candidates
-                if language in {s.code for s in a.skills.all()}] or candidates
+    candidates = [
+        a
+        for u, a in agents.items()
+        if any(t.slug == team for t in a.teams.all()) and a.role == Role.AGENT
+    ] or [agents["mei"]]
+    speakers = [a for a in candidates if language in {s.code for s in a.skills.all()}] or candidates
     agent = rng.choice(speakers)
     values = placeholder_values(rng, customer, agent)
     sender = sender_for(customer, channel)
@@ -189,9 +213,14 @@ def create_ticket(
     first_author, first_text = scenario.messages[0]
     result = do_ingest_message(
         InboundMessage(
-            channel=channel, sender=sender, subject=fill(scenario.subject, values),
-            text=fill(first_text, values), requested_priority=scenario.priority,
-            tags=scenario.tags, language_hint=language, received_at=at,
+            channel=channel,
+            sender=sender,
+            subject=fill(scenario.subject, values),
+            text=fill(first_text, values),
+            requested_priority=scenario.priority,
+            tags=scenario.tags,
+            language_hint=language,
+            received_at=at,
             idempotency_key=f"demo-{secrets.token_hex(8)}",
         )
     )
@@ -200,16 +229,25 @@ def create_ticket(
     if status == Status.NEW:
         return ticket, count
     at += timedelta(minutes=rng.randint(3, 240))
-    check_update_ticket(supervisor, ticket, TicketChanges(assignee_id=agent.pk, team_slug=team), at=at)
+    check_update_ticket(
+        supervisor, ticket, TicketChanges(assignee_id=agent.pk, team_slug=team), at=at
+    )
     for author, text in scenario.messages[1:]:
         at += timedelta(minutes=rng.randint(5, 600))
         if at >= timezone.now():
             break
         body = fill(text, values)
         if author == "customer":
-            do_ingest_message(InboundMessage(channel=channel, sender=sender, text=body,
-                                             ticket_number=ticket.pk, received_at=at,
-                                             language_hint=language))
+            do_ingest_message(
+                InboundMessage(
+                    channel=channel,
+                    sender=sender,
+                    text=body,
+                    ticket_number=ticket.pk,
+                    received_at=at,
+                    language_hint=language,
+                )
+            )
         else:
             do_add_agent_message(agent, ticket, body, internal=author == "note", at=at)
         count += 1
@@ -228,7 +266,11 @@ def create_ticket(
 
 
 def load_demo(
-    *, customers: int = 200, tickets: int = 500, days: int = 60, seed: int = 7,
+    *,
+    customers: int = 200,
+    tickets: int = 500,
+    days: int = 60,
+    seed: int = 7,
     progress: Callable[[int], None] | None = None,
 ) -> DemoSummary:
     """Create the demo data; ``progress`` is called after each ticket."""
@@ -253,4 +295,6 @@ def load_demo(
         messages += count
         if progress is not None:
             progress(1)
-    return DemoSummary(agents=len(agents), customers=len(people), tickets=tickets, messages=messages)
+    return DemoSummary(
+        agents=len(agents), customers=len(people), tickets=tickets, messages=messages
+    )

@@ -16,8 +16,10 @@ class RequestForm(forms.Form):
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
-        help_text=_("Include the transaction hash or order id if your request is about one. "
-                    "Never share your recovery phrase, private keys or passwords."),
+        help_text=_(
+            "Include the transaction hash or order id if your request is about one. "
+            "Never share your recovery phrase, private keys or passwords."
+        ),
     )
     attachments = forms.FileField(
         label=_("Attachments"), required=False, widget=MultipleFileInput(attrs={"multiple": True})
@@ -28,6 +30,7 @@ class RequestForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}),
-                           max_length=20000)
+    body = forms.CharField(
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000
+    )
     form_key = forms.CharField(widget=forms.HiddenInput, max_length=64)

@@ -66,8 +66,9 @@ def new_request(request: HttpRequest) -> HttpResponse:
         result = do_ingest_message(
             InboundMessage(
                 channel=Channel.WEB,
-                sender=Sender(kind="email", value=form.cleaned_data["email"],
-                              name=form.cleaned_data["name"]),
+                sender=Sender(
+                    kind="email", value=form.cleaned_data["email"], name=form.cleaned_data["name"]
+                ),
                 subject=form.cleaned_data["subject"],
                 text=form.cleaned_data["description"],
                 attachments=attachments,

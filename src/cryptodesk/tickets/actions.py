@@ -153,9 +153,7 @@ def validate_attachments(attachments: tuple[InboundAttachment, ...]) -> None:
             )
         if len(attachment.content) > settings.CRYPTODESK_MAX_ATTACHMENT_BYTES:
             limit_mb = settings.CRYPTODESK_MAX_ATTACHMENT_BYTES // (1 << 20)
-            raise ValidationFailed(
-                f"'{name}' is larger than {limit_mb} MB.", field="attachments"
-            )
+            raise ValidationFailed(f"'{name}' is larger than {limit_mb} MB.", field="attachments")
         if not attachment.content:
             raise ValidationFailed(f"'{name}' is empty.", field="attachments")
 
@@ -215,15 +213,20 @@ def validate_custom_fields(values: dict[str, Any]) -> dict[str, Any]:
     for key, value in values.items():
         definition = definitions.get(key)
         if definition is None:
-            raise ValidationFailed(f"There is no custom field '{key}'.", field=f"custom_fields.{key}")
+            raise ValidationFailed(
+                f"There is no custom field '{key}'.", field=f"custom_fields.{key}"
+            )
         if value is None:
             cleaned[key] = None
             continue
         kind = definition.field_type
         ok = (
             (kind == CustomField.FieldType.TEXT and isinstance(value, str) and len(value) <= 1000)
-            or (kind == CustomField.FieldType.NUMBER and isinstance(value, int | float | str)
-                and _is_number(value))
+            or (
+                kind == CustomField.FieldType.NUMBER
+                and isinstance(value, int | float | str)
+                and _is_number(value)
+            )
             or (kind == CustomField.FieldType.CHOICE and value in definition.choices)
             or (kind == CustomField.FieldType.CHECKBOX and isinstance(value, bool))
         )
@@ -282,7 +285,9 @@ def store_attachments(message: Message, attachments: tuple[InboundAttachment, ..
             sha256=hashlib.sha256(attachment.content).hexdigest(),
         )
         # The stored name is random: a customer's file name never becomes a path.
-        stored.file.save(f"{stored.sha256[:16]}{suffix}", ContentFile(attachment.content), save=False)
+        stored.file.save(
+            f"{stored.sha256[:16]}{suffix}", ContentFile(attachment.content), save=False
+        )
         stored.save()
 
 
@@ -305,6 +310,10 @@ def find_thread(inbound: InboundMessage, customer: Customer) -> Ticket | None:
         .first()
     )
     return ticket
+
+
+def notify_after_commit(agent_id: int, event_id: int) -> None:
+    transaction.on_commit(lambda: tasks.notify_agent.enqueue(agent_id, event_id))
 
 
 # --- the message path ------------------------------------------------------------------------
@@ -383,8 +392,10 @@ def persist_inbound(
         html=inbound.html,
         idempotency_key=key,
         external_ids=inbound.external_ids,
-        analysis={"understanding": understanding.as_json(),
-                  "findings": [f.kind for f in guarded.findings]},
+        analysis={
+            "understanding": understanding.as_json(),
+            "findings": [f.kind for f in guarded.findings],
+        },
         created_at=at,
     )
     store_attachments(message, inbound.attachments)
@@ -396,7 +407,9 @@ def persist_inbound(
         if ticket.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
             events.append(
                 record_event(
-                    ticket, EventKind.STATUS, actor_kind=AuthorKind.SYSTEM,
+                    ticket,
+                    EventKind.STATUS,
+                    actor_kind=AuthorKind.SYSTEM,
                     data={"from": ticket.status, "to": Status.OPEN, "reason": "customer_reply"},
                     at=at,
                 )
@@ -408,8 +421,7 @@ def persist_inbound(
         ticket.save(update_fields=["status", "solved_at", "last_customer_message_at", "updated_at"])
     publish_on_commit(ticket, events)
     if ticket.assignee_id is not None:
-        assignee_id, event_id = ticket.assignee_id, message_event.pk
-        transaction.on_commit(lambda: tasks.notify_agent.enqueue(assignee_id, event_id))
+        notify_after_commit(ticket.assignee_id, message_event.pk)
     return IngestResult(ticket=ticket, message=message, created=True, ticket_created=ticket_created)
 
 
@@ -461,14 +473,23 @@ def do_add_agent_message(
             )
             store_attachments(message, attachments)
             events = [
-                record_event(locked, EventKind.MESSAGE, actor_kind=AuthorKind.AGENT,
-                             actor=agent, message=message, data={"internal": internal}, at=at)
+                record_event(
+                    locked,
+                    EventKind.MESSAGE,
+                    actor_kind=AuthorKind.AGENT,
+                    actor=agent,
+                    message=message,
+                    data={"internal": internal},
+                    at=at,
+                )
             ]
             fields = ["updated_at"]
             if not internal and locked.first_response_at is None:
                 locked.first_response_at = at
                 fields.append("first_response_at")
-            target = status or (Status.OPEN if not internal and locked.status == Status.NEW else None)
+            target = status or (
+                Status.OPEN if not internal and locked.status == Status.NEW else None
+            )
             if target and target != locked.status:
                 events.append(change_status(locked, target, agent, at))
                 fields += ["status", "solved_at", "closed_at"]
@@ -486,12 +507,14 @@ def change_status(ticket: Ticket, target: str, actor: Agent | None, at: datetime
     if target not in Status.values:
         raise ValidationFailed(f"Status must be one of {', '.join(Status.values)}.", field="status")
     if target not in STATUS_TRANSITIONS[Status(ticket.status)]:
-        raise InvalidTransition(
-            f"A {ticket.status} ticket cannot become {target}.", field="status"
-        )
+        raise InvalidTransition(f"A {ticket.status} ticket cannot become {target}.", field="status")
     event = record_event(
-        ticket, EventKind.STATUS, actor_kind=AuthorKind.AGENT if actor else AuthorKind.SYSTEM,
-        actor=actor, data={"from": ticket.status, "to": target}, at=at,
+        ticket,
+        EventKind.STATUS,
+        actor_kind=AuthorKind.AGENT if actor else AuthorKind.SYSTEM,
+        actor=actor,
+        data={"from": ticket.status, "to": target},
+        at=at,
     )
     ticket.status = target
     if target == Status.SOLVED:
@@ -524,18 +547,34 @@ def check_update_ticket(
                 raise ValidationFailed(
                     f"Priority must be one of {', '.join(Priority.values)}.", field="priority"
                 )
-            events.append(record_event(locked, EventKind.PRIORITY, actor_kind=AuthorKind.AGENT,
-                                       actor=agent, data={"from": locked.priority,
-                                                          "to": changes.priority}, at=at))
+            events.append(
+                record_event(
+                    locked,
+                    EventKind.PRIORITY,
+                    actor_kind=AuthorKind.AGENT,
+                    actor=agent,
+                    data={"from": locked.priority, "to": changes.priority},
+                    at=at,
+                )
+            )
             locked.set_priority(changes.priority)
             fields |= {"priority", "priority_rank"}
         if changes.subject is not None and changes.subject.strip() != locked.subject:
             subject = " ".join(changes.subject.split())
             if not subject or len(subject) > MAX_SUBJECT_CHARS:
-                raise ValidationFailed("The subject must have 1 to 300 characters.", field="subject")
-            events.append(record_event(locked, EventKind.SUBJECT, actor_kind=AuthorKind.AGENT,
-                                       actor=agent, data={"from": locked.subject, "to": subject},
-                                       at=at))
+                raise ValidationFailed(
+                    "The subject must have 1 to 300 characters.", field="subject"
+                )
+            events.append(
+                record_event(
+                    locked,
+                    EventKind.SUBJECT,
+                    actor_kind=AuthorKind.AGENT,
+                    actor=agent,
+                    data={"from": locked.subject, "to": subject},
+                    at=at,
+                )
+            )
             locked.subject = subject
             fields.add("subject")
         if changes.assignee_id is not UNSET:
@@ -549,16 +588,30 @@ def check_update_ticket(
             old_tags = sorted(locked.tags.values_list("name", flat=True))
             if sorted(new_tags) != old_tags:
                 set_tags(locked, new_tags)
-                events.append(record_event(locked, EventKind.TAGS, actor_kind=AuthorKind.AGENT,
-                                           actor=agent, data={"from": old_tags,
-                                                              "to": sorted(new_tags)}, at=at))
+                events.append(
+                    record_event(
+                        locked,
+                        EventKind.TAGS,
+                        actor_kind=AuthorKind.AGENT,
+                        actor=agent,
+                        data={"from": old_tags, "to": sorted(new_tags)},
+                        at=at,
+                    )
+                )
         if changes.custom_fields is not None:
             cleaned = validate_custom_fields(changes.custom_fields)
             merged = {**locked.custom_fields, **cleaned}
             if merged != locked.custom_fields:
-                events.append(record_event(locked, EventKind.CUSTOM_FIELDS,
-                                           actor_kind=AuthorKind.AGENT, actor=agent,
-                                           data={"changed": cleaned}, at=at))
+                events.append(
+                    record_event(
+                        locked,
+                        EventKind.CUSTOM_FIELDS,
+                        actor_kind=AuthorKind.AGENT,
+                        actor=agent,
+                        data={"changed": cleaned},
+                        at=at,
+                    )
+                )
                 locked.custom_fields = merged
                 fields.add("custom_fields")
         if events:
@@ -566,16 +619,16 @@ def check_update_ticket(
             locked.save(update_fields=sorted(fields))
             publish_on_commit(locked, events)
             for event in events:
-                if event.kind == EventKind.ASSIGNEE and locked.assignee_id not in (None, agent.pk):
-                    assignee_id, event_id = locked.assignee_id, event.pk
-                    transaction.on_commit(
-                        lambda a=assignee_id, e=event_id: tasks.notify_agent.enqueue(a, e)
-                    )
+                assignee_id = locked.assignee_id
+                if event.kind == EventKind.ASSIGNEE and assignee_id not in (None, agent.pk):
+                    notify_after_commit(assignee_id, event.pk)
     ticket.refresh_from_db()
     return events
 
 
-def apply_assignee(agent: Agent, ticket: Ticket, assignee_id: int | None, at: datetime) -> list[TicketEvent]:
+def apply_assignee(
+    agent: Agent, ticket: Ticket, assignee_id: int | None, at: datetime
+) -> list[TicketEvent]:
     if assignee_id == ticket.assignee_id:
         return []
     taking_or_releasing_own = assignee_id == agent.pk or (
@@ -591,15 +644,23 @@ def apply_assignee(agent: Agent, ticket: Ticket, assignee_id: int | None, at: da
         if new_assignee is None:
             raise ValidationFailed(f"There is no active agent {assignee_id}.", field="assignee")
     event = record_event(
-        ticket, EventKind.ASSIGNEE, actor_kind=AuthorKind.AGENT, actor=agent,
-        data={"from": ticket.assignee.display_name if ticket.assignee else None,
-              "to": new_assignee.display_name if new_assignee else None}, at=at,
+        ticket,
+        EventKind.ASSIGNEE,
+        actor_kind=AuthorKind.AGENT,
+        actor=agent,
+        data={
+            "from": ticket.assignee.display_name if ticket.assignee else None,
+            "to": new_assignee.display_name if new_assignee else None,
+        },
+        at=at,
     )
     ticket.assignee = new_assignee
     return [event]
 
 
-def apply_team(agent: Agent, ticket: Ticket, team_slug: str | None, at: datetime) -> list[TicketEvent]:
+def apply_team(
+    agent: Agent, ticket: Ticket, team_slug: str | None, at: datetime
+) -> list[TicketEvent]:
     current = ticket.team.slug if ticket.team else None
     if team_slug == current:
         return []
@@ -611,9 +672,12 @@ def apply_team(agent: Agent, ticket: Ticket, team_slug: str | None, at: datetime
         if team is None:
             raise ValidationFailed(f"There is no team '{team_slug}'.", field="team")
     event = record_event(
-        ticket, EventKind.TEAM, actor_kind=AuthorKind.AGENT, actor=agent,
-        data={"from": ticket.team.name if ticket.team else None,
-              "to": team.name if team else None}, at=at,
+        ticket,
+        EventKind.TEAM,
+        actor_kind=AuthorKind.AGENT,
+        actor=agent,
+        data={"from": ticket.team.name if ticket.team else None, "to": team.name if team else None},
+        at=at,
     )
     ticket.team = team
     return [event]

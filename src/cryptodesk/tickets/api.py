@@ -240,7 +240,9 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
         tickets = tickets.filter(assignee__isnull=True)
     elif filters.assignee:
         if not filters.assignee.isdigit():
-            raise ValidationFailed("assignee must be an agent id, 'me' or 'none'.", field="assignee")
+            raise ValidationFailed(
+                "assignee must be an agent id, 'me' or 'none'.", field="assignee"
+            )
         tickets = tickets.filter(assignee_id=int(filters.assignee))
     if filters.team:
         tickets = tickets.filter(team__slug=filters.team)
@@ -286,7 +288,9 @@ def update_ticket(request: HttpRequest, number: int, payload: TicketPatchIn) -> 
     response={200: MessageOut, 201: MessageOut},
     summary="Reply to the customer or add an internal note",
 )
-def add_message(request: HttpRequest, number: int, payload: MessageIn) -> tuple[int, dict[str, Any]]:
+def add_message(
+    request: HttpRequest, number: int, payload: MessageIn
+) -> tuple[int, dict[str, Any]]:
     agent: Agent = request.auth  # type: ignore[attr-defined]
     ticket = access_ticket_by_number(agent, number)
     message, created = do_add_agent_message(

@@ -46,8 +46,12 @@ def missed_events(agent: Agent, last_event_id: int, streams: set[str]) -> list[d
     for stream in streams:
         number = None if stream == "queue" else int(stream.split(":", 1)[1])
         for event in events_after(agent, last_event_id, number):
-            found[event.pk] = {"type": "event", "id": event.pk, "ticket": event.ticket_id,
-                               "kind": event.kind}
+            found[event.pk] = {
+                "type": "event",
+                "id": event.pk,
+                "ticket": event.ticket_id,
+                "kind": event.kind,
+            }
     return [found[key] for key in sorted(found)]
 
 

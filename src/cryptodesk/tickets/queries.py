@@ -12,7 +12,14 @@ from django.db.models import Count, Max, Q, QuerySet
 from cryptodesk.accounts.models import Agent
 from cryptodesk.core.errors import NotFound
 from cryptodesk.customers.models import Customer
-from cryptodesk.tickets.models import ACTIVE_STATUSES, Message, Priority, Status, Ticket, TicketEvent
+from cryptodesk.tickets.models import (
+    ACTIVE_STATUSES,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
 
 
 def visibility_filter(agent: Agent) -> Q:
@@ -44,9 +51,7 @@ def ticket_with_relations(number: int) -> Ticket:
 
 
 def access_ticket_by_number(agent: Agent, number: int) -> Ticket:
-    ticket = (
-        tickets_for_listing(agent).filter(pk=number).first() if 0 < number < 2**63 else None
-    )
+    ticket = tickets_for_listing(agent).filter(pk=number).first() if 0 < number < 2**63 else None
     if ticket is None:
         raise NotFound(f"Ticket {number} does not exist or is not visible to you.")
     return ticket
@@ -85,7 +90,9 @@ def latest_event_id() -> int:
     return TicketEvent.objects.aggregate(last=Max("id"))["last"] or 0
 
 
-def events_after(agent: Agent, last_event_id: int, ticket_number: int | None, limit: int = 500) -> list[TicketEvent]:
+def events_after(
+    agent: Agent, last_event_id: int, ticket_number: int | None, limit: int = 500
+) -> list[TicketEvent]:
     """Events a reconnecting client missed, oldest first, limited to what it may see."""
     events = TicketEvent.objects.filter(id__gt=last_event_id).select_related("ticket")
     if ticket_number is not None:

@@ -31,9 +31,7 @@ def detect_script_language(text: str) -> str:
 
 
 def understand_script(message: InboundMessage) -> Understanding:
-    language = message.language_hint or detect_script_language(
-        f"{message.subject}\n{message.text}"
-    )
+    language = message.language_hint or detect_script_language(f"{message.subject}\n{message.text}")
     return Understanding(language=language)
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -25,6 +26,7 @@ from cryptodesk.tickets.actions import (
 )
 from cryptodesk.tickets.models import (
     ACTIVE_STATUSES,
+    STATUS_TRANSITIONS,
     Attachment,
     Channel,
     Priority,
@@ -39,7 +41,6 @@ from cryptodesk.tickets.queries import (
     latest_event_id,
     ticket_timeline,
     tickets_for_listing,
-    visible_tickets,
 )
 from cryptodesk.web.auth import console_view
 
@@ -47,10 +48,14 @@ QUEUE_PAGE_SIZE = 50
 VIEWS = ("active", "mine", "unassigned", "urgent", "pending", "solved", "all")
 
 
-def apply_queue_filters(request: HttpRequest, tickets: QuerySet[Ticket]) -> tuple[QuerySet[Ticket], dict[str, str]]:
+def apply_queue_filters(
+    request: HttpRequest, tickets: QuerySet[Ticket]
+) -> tuple[QuerySet[Ticket], dict[str, str]]:
     agent = request.agent  # type: ignore[attr-defined]
-    params = {key: request.GET.get(key, "").strip() for key in
-              ("view", "status", "priority", "assignee", "team", "channel", "tag", "q")}
+    params = {
+        key: request.GET.get(key, "").strip()
+        for key in ("view", "status", "priority", "assignee", "team", "channel", "tag", "q")
+    }
     view = params["view"] if params["view"] in VIEWS else "active"
     params["view"] = view
     if view == "mine":
@@ -136,10 +141,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
 
 
 def next_statuses(ticket: Ticket) -> list[tuple[str, str]]:
-    from cryptodesk.tickets.models import STATUS_TRANSITIONS
-
     allowed = STATUS_TRANSITIONS[Status(ticket.status)] | {ticket.status}
-    return [(value, label) for value, label in Status.choices if value in allowed]
+    return [(value, str(label)) for value, label in Status.choices if value in allowed]
 
 
 @require_GET
@@ -210,7 +213,9 @@ def ticket_update(request: HttpRequest, number: int) -> HttpResponse:
         priority=post.get("priority") or None,
         tags=post.get("tags", "").replace(",", " ").split() if "tags" in post else None,
         assignee_id=(
-            UNSET if assignee == "__unchanged__" else (int(assignee) if assignee.isdigit() else None)
+            UNSET
+            if assignee == "__unchanged__"
+            else (int(assignee) if assignee.isdigit() else None)
         ),
         team_slug=UNSET if team == "__unchanged__" else (team or None),
     )
@@ -226,7 +231,7 @@ def ticket_update(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_GET
 @console_view
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     attachment = Attachment.objects.select_related("message").filter(pk=pk).first()
     if attachment is None:
         raise Http404("No such attachment.")

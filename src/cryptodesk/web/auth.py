@@ -7,7 +7,8 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponseForbidden
+from django.http.response import HttpResponseBase
 
 from cryptodesk.accounts.models import Agent
 from cryptodesk.accounts.queries import agent_for_request
@@ -17,9 +18,9 @@ class AgentRequest(HttpRequest):
     agent: Agent
 
 
-def console_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def console_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         agent = agent_for_request(request)

@@ -5,41 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('tickets', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("tickets", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='source_event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.ticketevent'),
+            model_name="notification",
+            name="source_event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tickets.ticketevent",
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='ticket',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.ticket'),
+            model_name="notification",
+            name="ticket",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tickets.ticket"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='skill',
-            constraint=models.UniqueConstraint(fields=('kind', 'code'), name='skill_unique_code'),
+            model_name="skill",
+            constraint=models.UniqueConstraint(fields=("kind", "code"), name="skill_unique_code"),
         ),
         migrations.AddField(
-            model_name='agent',
-            name='skills',
-            field=models.ManyToManyField(blank=True, related_name='agents', to='accounts.skill'),
+            model_name="agent",
+            name="skills",
+            field=models.ManyToManyField(blank=True, related_name="agents", to="accounts.skill"),
         ),
         migrations.AddField(
-            model_name='agent',
-            name='teams',
-            field=models.ManyToManyField(blank=True, related_name='agents', to='accounts.team'),
+            model_name="agent",
+            name="teams",
+            field=models.ManyToManyField(blank=True, related_name="agents", to="accounts.team"),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('agent', 'source_event'), name='notification_once_per_event'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                fields=("agent", "source_event"), name="notification_once_per_event"
+            ),
         ),
     ]

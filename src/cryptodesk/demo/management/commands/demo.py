@@ -46,12 +46,17 @@ class Command(BaseCommand):
         call_command("serve", host=options["host"], port=options["port"])
 
     def load(self, console: Console, customers: int, tickets: int) -> None:
-        columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
+        columns = (
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("Loading demo tickets", total=tickets)
             summary = load_demo(
-                customers=customers, tickets=tickets,
+                customers=customers,
+                tickets=tickets,
                 progress=lambda n: progress.advance(task, n),
             )
         console.print(
@@ -73,8 +78,13 @@ class Command(BaseCommand):
         from django_tasks_db.management.commands.db_worker import Worker
 
         worker = Worker(
-            queue_names=["*"], interval=1.0, batch=False, backend_name="default",
-            startup_delay=False, max_tasks=None, worker_id="demo-embedded",
+            queue_names=["*"],
+            interval=1.0,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="demo-embedded",
             excluded_queue_names=[],
         )
         threading.Thread(target=worker.run, name="task-worker", daemon=True).start()
