@@ -620,7 +620,11 @@ def check_update_ticket(
             publish_on_commit(locked, events)
             for event in events:
                 assignee_id = locked.assignee_id
-                if event.kind == EventKind.ASSIGNEE and assignee_id not in (None, agent.pk):
+                if (
+                    event.kind == EventKind.ASSIGNEE
+                    and assignee_id is not None
+                    and assignee_id != agent.pk
+                ):
                     notify_after_commit(assignee_id, event.pk)
     ticket.refresh_from_db()
     return events
