@@ -150,7 +150,7 @@ def database_settings() -> dict[str, Any]:
                 "pool": {
                     "min_size": int(os.environ.get("CRYPTODESK_DB_POOL_MIN", "2")),
                     "max_size": int(os.environ.get("CRYPTODESK_DB_POOL_MAX", "20")),
-                    "timeout": 10,
+                    "timeout": float(os.environ.get("CRYPTODESK_DB_POOL_TIMEOUT", "5")),
                 }
             }
             config["TEST"] = {"NAME": os.environ.get("CRYPTODESK_TEST_DB_NAME", "test_cryptodesk")}
@@ -221,7 +221,10 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("CRYPTODESK_STATIC_ROOT", VAR_DIR / "static"))
+if not PRODUCTION:
+    # whitenoise serves from the finders in the embedded mode; the folder only has to exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("CRYPTODESK_MEDIA_ROOT", VAR_DIR / "media"))

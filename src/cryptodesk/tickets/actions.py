@@ -429,7 +429,11 @@ def persist_inbound(
 
 
 def lock_ticket(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("assignee", "team").get(pk=ticket.pk)
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("assignee", "team")
+        .get(pk=ticket.pk)
+    )
 
 
 def do_add_agent_message(
