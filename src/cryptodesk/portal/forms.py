@@ -1,11 +1,27 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Accepts several files; the view reads them from request.FILES and the message path
+    checks their types and sizes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return super().clean(data, initial)
 
 
 class RequestForm(forms.Form):
@@ -21,9 +37,7 @@ class RequestForm(forms.Form):
             "Never share your recovery phrase, private keys or passwords."
         ),
     )
-    attachments = forms.FileField(
-        label=_("Attachments"), required=False, widget=MultipleFileInput(attrs={"multiple": True})
-    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
     # Left empty by people; filled by bots that fill every field.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
     form_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
