@@ -269,3 +269,31 @@ def test_settings_page_creates_and_revokes_tokens(agent: Any, console_for: Any) 
     client.post("/accounts/settings/", {"action": "language", "language": "zh-hant"})
     agent.refresh_from_db()
     assert agent.ui_language == "zh-hant"
+
+
+def test_custom_fields_are_edited_and_validated(agent: Any, ingest: Any, console_for: Any) -> None:
+    from cryptodesk.tickets.models import CustomField
+
+    CustomField.objects.create(key="uid", label="Exchange UID", field_type="text")
+    CustomField.objects.create(
+        key="kyc_level", label="KYC level", field_type="choice", choices=["basic", "advanced"]
+    )
+    ticket = ingest().ticket
+    client = console_for(agent)
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert 'name="cf_uid"' in page
+    assert 'name="cf_kyc_level"' in page
+    client.post(
+        f"/tickets/{ticket.pk}/update/",
+        {"custom_fields": "1", "cf_uid": "U-1001", "cf_kyc_level": "advanced"},
+    )
+    ticket.refresh_from_db()
+    assert ticket.custom_fields == {"uid": "U-1001", "kyc_level": "advanced"}
+    bad = client.post(
+        f"/tickets/{ticket.pk}/update/",
+        {"custom_fields": "1", "cf_uid": "U-1001", "cf_kyc_level": "gold"},
+        follow=True,
+    )
+    assert "not a valid value for &#x27;KYC level&#x27;" in bad.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.custom_fields["kyc_level"] == "advanced"

@@ -29,6 +29,7 @@ from cryptodesk.tickets.models import (
     STATUS_TRANSITIONS,
     Attachment,
     Channel,
+    CustomField,
     Priority,
     Status,
     Tag,
@@ -137,6 +138,10 @@ def ticket_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
         "last_event_id": latest_event_id(),
         "can_reassign": agent.is_supervisor,
         "client_key": uuid.uuid4().hex,
+        "custom_fields": [
+            (definition, ticket.custom_fields.get(definition.key))
+            for definition in CustomField.objects.filter(active=True)
+        ],
     }
 
 
@@ -201,6 +206,17 @@ def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
     return redirect("tickets:detail", number=number)
 
 
+def posted_custom_fields(request: HttpRequest) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for definition in CustomField.objects.filter(active=True):
+        name = f"cf_{definition.key}"
+        if definition.field_type == CustomField.FieldType.CHECKBOX:
+            values[definition.key] = request.POST.get(name) == "on"
+        elif name in request.POST:
+            values[definition.key] = request.POST[name].strip() or None
+    return values
+
+
 @require_POST
 @console_view
 def ticket_update(request: HttpRequest, number: int) -> HttpResponse:
@@ -218,6 +234,7 @@ def ticket_update(request: HttpRequest, number: int) -> HttpResponse:
             else (int(assignee) if assignee.isdigit() else None)
         ),
         team_slug=UNSET if team == "__unchanged__" else (team or None),
+        custom_fields=posted_custom_fields(request) if "custom_fields" in post else None,
     )
     try:
         events = check_update_ticket(request.agent, ticket, changes)  # type: ignore[attr-defined]
