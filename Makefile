@@ -53,5 +53,5 @@ test: lint typecheck migrations-check pytest-sqlite pytest-postgres
 
 # Regenerate and compile the translation catalogs after changing UI strings.
 messages: install
-	cd src/cryptodesk && ../../$(BIN)/django-admin makemessages -l zh_Hans -l zh_Hant --no-obsolete --settings=cryptodesk.settings
-	cd src/cryptodesk && ../../$(BIN)/django-admin compilemessages --settings=cryptodesk.settings
+	cd src/cryptodesk && CRYPTODESK_VAR_DIR=$(CURDIR)/var/messages ../../$(BIN)/django-admin makemessages -l zh_Hans -l zh_Hant --no-obsolete --settings=cryptodesk.settings
+	cd src/cryptodesk && CRYPTODESK_VAR_DIR=$(CURDIR)/var/messages ../../$(BIN)/django-admin compilemessages --settings=cryptodesk.settings

@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cryptodesk.accounts.models import Agent, ApiToken, Role, Team, hash_token
 from cryptodesk.core.errors import NotFound, ValidationFailed
@@ -25,7 +26,9 @@ def do_create_agent(
     check_password: bool = True,
 ) -> Agent:
     if role not in Role.values:
-        raise ValidationFailed(f"Role must be one of {', '.join(Role.values)}.", field="role")
+        raise ValidationFailed(
+            _("Role must be one of %(values)s.") % {"values": ", ".join(Role.values)}, field="role"
+        )
     user_model = get_user_model()
     if check_password:
         try:
@@ -51,7 +54,9 @@ def do_create_agent(
             if teams:
                 agent.teams.set(teams)
     except IntegrityError as error:
-        raise ValidationFailed(f"The user name '{username}' is taken.", field="username") from error
+        raise ValidationFailed(
+            _("The user name '%(username)s' is taken.") % {"username": username}, field="username"
+        ) from error
     return agent
 
 
@@ -60,7 +65,7 @@ def do_create_api_token(
 ) -> tuple[ApiToken, str]:
     """Create a token; returns it with the raw secret, which is shown once and never stored."""
     if scope not in ApiToken.Scope.values:
-        raise ValidationFailed("Scope must be 'read' or 'write'.", field="scope")
+        raise ValidationFailed(_("Scope must be 'read' or 'write'."), field="scope")
     name = name.strip()[:100] or "API token"
     prefix, raw = ApiToken.generate()
     token = ApiToken.objects.create(
@@ -72,7 +77,7 @@ def do_create_api_token(
 def do_revoke_api_token(agent: Agent, token_id: int) -> ApiToken:
     token = ApiToken.objects.filter(pk=token_id, agent=agent, revoked_at__isnull=True).first()
     if token is None:
-        raise NotFound("No such active token.")
+        raise NotFound(_("No such active token."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     return token
@@ -81,6 +86,6 @@ def do_revoke_api_token(agent: Agent, token_id: int) -> ApiToken:
 def do_set_ui_language(agent: Agent, language: str) -> None:
     codes = {"", "en", "zh-hans", "zh-hant"}
     if language not in codes:
-        raise ValidationFailed("Unknown language.", field="language")
+        raise ValidationFailed(_("Unknown language."), field="language")
     Agent.objects.filter(pk=agent.pk).update(ui_language=language)
     agent.ui_language = language

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from cryptodesk.core.errors import ValidationFailed
 from cryptodesk.customers.models import Customer, Identity
@@ -21,14 +22,18 @@ def normalize_identity(kind: str, value: str) -> str:
 
 def validate_identity(kind: str, value: str) -> str:
     if kind not in Identity.Kind.values:
-        raise ValidationFailed(f"Unknown identity kind '{kind}'.", field="sender")
+        raise ValidationFailed(
+            _("Unknown identity kind '%(kind)s'.") % {"kind": kind}, field="sender"
+        )
     normalized = normalize_identity(kind, value)
     if not normalized or len(normalized) > MAX_IDENTITY_LENGTH:
-        raise ValidationFailed("The sender address is empty or too long.", field="sender")
+        raise ValidationFailed(_("The sender address is empty or too long."), field="sender")
     if kind == Identity.Kind.EMAIL:
-        local, _, domain = normalized.rpartition("@")
+        local, _at, domain = normalized.rpartition("@")
         if not local or "." not in domain or any(ch.isspace() for ch in normalized):
-            raise ValidationFailed(f"'{value}' is not an email address.", field="email")
+            raise ValidationFailed(
+                _("'%(value)s' is not an email address.") % {"value": value}, field="email"
+            )
     return normalized
 
 

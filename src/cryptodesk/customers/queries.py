@@ -3,6 +3,8 @@ agent sees the customers of tickets visible to them."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from cryptodesk.accounts.models import Agent
 from cryptodesk.core.errors import NotFound
 from cryptodesk.customers.models import Customer
@@ -15,5 +17,7 @@ def access_customer_by_id(agent: Agent, customer_id: int) -> Customer:
         customers = customers.filter(pk__in=visible_tickets(agent).values("customer_id"))
     customer = customers.filter(pk=customer_id).first() if 0 < customer_id < 2**63 else None
     if customer is None:
-        raise NotFound(f"Customer {customer_id} does not exist or is not visible to you.")
+        raise NotFound(
+            _("Customer %(id)s does not exist or is not visible to you.") % {"id": customer_id}
+        )
     return customer

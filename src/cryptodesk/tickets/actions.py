@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cryptodesk.accounts.models import Agent, Role, Team
 from cryptodesk.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -139,7 +140,8 @@ def clean_filename(name: str) -> str:
 def validate_attachments(attachments: tuple[InboundAttachment, ...]) -> None:
     if len(attachments) > settings.CRYPTODESK_MAX_ATTACHMENTS:
         raise ValidationFailed(
-            f"At most {settings.CRYPTODESK_MAX_ATTACHMENTS} attachments per message.",
+            _("At most %(count)d attachments per message.")
+            % {"count": settings.CRYPTODESK_MAX_ATTACHMENTS},
             field="attachments",
         )
     for attachment in attachments:
@@ -148,23 +150,28 @@ def validate_attachments(attachments: tuple[InboundAttachment, ...]) -> None:
         if suffix not in ALLOWED_ATTACHMENT_TYPES:
             allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
             raise ValidationFailed(
-                f"'{name}' has a file type we do not accept. Allowed: {allowed}.",
+                _("'%(name)s' has a file type we do not accept. Allowed: %(allowed)s.")
+                % {"name": name, "allowed": allowed},
                 field="attachments",
             )
         if len(attachment.content) > settings.CRYPTODESK_MAX_ATTACHMENT_BYTES:
             limit_mb = settings.CRYPTODESK_MAX_ATTACHMENT_BYTES // (1 << 20)
-            raise ValidationFailed(f"'{name}' is larger than {limit_mb} MB.", field="attachments")
+            raise ValidationFailed(
+                _("'%(name)s' is larger than %(limit)d MB.") % {"name": name, "limit": limit_mb},
+                field="attachments",
+            )
         if not attachment.content:
-            raise ValidationFailed(f"'{name}' is empty.", field="attachments")
+            raise ValidationFailed(_("'%(name)s' is empty.") % {"name": name}, field="attachments")
 
 
 def validate_text(text: str, field_name: str = "body") -> str:
     text = text.replace("\x00", "").strip()
     if not text:
-        raise ValidationFailed("The message is empty.", field=field_name)
+        raise ValidationFailed(_("The message is empty."), field=field_name)
     if len(text) > settings.CRYPTODESK_MAX_MESSAGE_CHARS:
         raise ValidationFailed(
-            f"The message is longer than {settings.CRYPTODESK_MAX_MESSAGE_CHARS} characters.",
+            _("The message is longer than %(count)d characters.")
+            % {"count": settings.CRYPTODESK_MAX_MESSAGE_CHARS},
             field=field_name,
         )
     return text
@@ -172,18 +179,21 @@ def validate_text(text: str, field_name: str = "body") -> str:
 
 def validate_inbound(inbound: InboundMessage) -> InboundMessage:
     if inbound.channel not in Channel.values:
-        raise ValidationFailed(f"Unknown channel '{inbound.channel}'.", field="channel")
+        raise ValidationFailed(
+            _("Unknown channel '%(channel)s'.") % {"channel": inbound.channel}, field="channel"
+        )
     html = sanitize_html(inbound.html)
     text = inbound.text if inbound.text.strip() else text_from_html(html)
     text = validate_text(text)
     subject = " ".join(inbound.subject.split())[:MAX_SUBJECT_CHARS]
     if inbound.requested_priority and inbound.requested_priority not in Priority.values:
         raise ValidationFailed(
-            f"Priority must be one of {', '.join(Priority.values)}.", field="priority"
+            _("Priority must be one of %(values)s.") % {"values": ", ".join(Priority.values)},
+            field="priority",
         )
     if inbound.idempotency_key is not None and not 0 < len(inbound.idempotency_key) <= 200:
         raise ValidationFailed(
-            "The idempotency key must have 1 to 200 characters.", field="idempotency_key"
+            _("The idempotency key must have 1 to 200 characters."), field="idempotency_key"
         )
     validate_attachments(inbound.attachments)
     return inbound.with_changes(
@@ -197,13 +207,16 @@ def normalize_tags(tags: list[str]) -> list[str]:
         name = "-".join(tag.strip().lower().split())
         if not TAG_PATTERN.match(name):
             raise ValidationFailed(
-                f"'{tag}' is not a valid tag: use letters, digits, '-', '_', '.' or ':'.",
+                _("'%(tag)s' is not a valid tag: use letters, digits, '-', '_', '.' or ':'.")
+                % {"tag": tag},
                 field="tags",
             )
         if name not in cleaned:
             cleaned.append(name)
     if len(cleaned) > MAX_TAGS:
-        raise ValidationFailed(f"At most {MAX_TAGS} tags per ticket.", field="tags")
+        raise ValidationFailed(
+            _("At most %(count)d tags per ticket.") % {"count": MAX_TAGS}, field="tags"
+        )
     return cleaned
 
 
@@ -214,7 +227,8 @@ def validate_custom_fields(values: dict[str, Any]) -> dict[str, Any]:
         definition = definitions.get(key)
         if definition is None:
             raise ValidationFailed(
-                f"There is no custom field '{key}'.", field=f"custom_fields.{key}"
+                _("There is no custom field '%(key)s'.") % {"key": key},
+                field=f"custom_fields.{key}",
             )
         if value is None:
             cleaned[key] = None
@@ -232,7 +246,8 @@ def validate_custom_fields(values: dict[str, Any]) -> dict[str, Any]:
         )
         if not ok:
             raise ValidationFailed(
-                f"'{value}' is not a valid value for '{definition.label}' ({kind}).",
+                _("'%(value)s' is not a valid value for '%(label)s' (%(kind)s).")
+                % {"value": value, "label": definition.label, "kind": kind},
                 field=f"custom_fields.{key}",
             )
         cleaned[key] = str(value) if kind == CustomField.FieldType.NUMBER else value
@@ -461,7 +476,8 @@ def do_add_agent_message(
             locked = lock_ticket(ticket)
             if locked.status == Status.CLOSED:
                 raise InvalidTransition(
-                    f"Ticket {locked.pk} is closed; a new message needs a new ticket.",
+                    _("Ticket %(number)d is closed; a new message needs a new ticket.")
+                    % {"number": locked.pk},
                     field="status",
                 )
             message = Message.objects.create(
@@ -509,9 +525,16 @@ def do_add_agent_message(
 
 def change_status(ticket: Ticket, target: str, actor: Agent | None, at: datetime) -> TicketEvent:
     if target not in Status.values:
-        raise ValidationFailed(f"Status must be one of {', '.join(Status.values)}.", field="status")
+        raise ValidationFailed(
+            _("Status must be one of %(values)s.") % {"values": ", ".join(Status.values)},
+            field="status",
+        )
     if target not in STATUS_TRANSITIONS[Status(ticket.status)]:
-        raise InvalidTransition(f"A {ticket.status} ticket cannot become {target}.", field="status")
+        raise InvalidTransition(
+            _("A %(current)s ticket cannot become %(target)s.")
+            % {"current": ticket.status, "target": target},
+            field="status",
+        )
     event = record_event(
         ticket,
         EventKind.STATUS,
@@ -549,7 +572,9 @@ def check_update_ticket(
         if changes.priority is not None and changes.priority != locked.priority:
             if changes.priority not in Priority.values:
                 raise ValidationFailed(
-                    f"Priority must be one of {', '.join(Priority.values)}.", field="priority"
+                    _("Priority must be one of %(values)s.")
+                    % {"values": ", ".join(Priority.values)},
+                    field="priority",
                 )
             events.append(
                 record_event(
@@ -567,7 +592,7 @@ def check_update_ticket(
             subject = " ".join(changes.subject.split())
             if not subject or len(subject) > MAX_SUBJECT_CHARS:
                 raise ValidationFailed(
-                    "The subject must have 1 to 300 characters.", field="subject"
+                    _("The subject must have 1 to 300 characters."), field="subject"
                 )
             events.append(
                 record_event(
@@ -644,13 +669,15 @@ def apply_assignee(
     )
     if not taking_or_releasing_own and not agent.has_role(Role.SUPERVISOR):
         raise PermissionDenied(
-            "Only supervisors can assign tickets to other agents.", field="assignee"
+            _("Only supervisors can assign tickets to other agents."), field="assignee"
         )
     new_assignee = None
     if assignee_id is not None:
         new_assignee = Agent.objects.filter(pk=assignee_id, user__is_active=True).first()
         if new_assignee is None:
-            raise ValidationFailed(f"There is no active agent {assignee_id}.", field="assignee")
+            raise ValidationFailed(
+                _("There is no active agent %(id)s.") % {"id": assignee_id}, field="assignee"
+            )
     event = record_event(
         ticket,
         EventKind.ASSIGNEE,
@@ -673,12 +700,14 @@ def apply_team(
     if team_slug == current:
         return []
     if not agent.has_role(Role.SUPERVISOR):
-        raise PermissionDenied("Only supervisors can move tickets between teams.", field="team")
+        raise PermissionDenied(_("Only supervisors can move tickets between teams."), field="team")
     team = None
     if team_slug is not None:
         team = Team.objects.filter(slug=team_slug).first()
         if team is None:
-            raise ValidationFailed(f"There is no team '{team_slug}'.", field="team")
+            raise ValidationFailed(
+                _("There is no team '%(slug)s'.") % {"slug": team_slug}, field="team"
+            )
     event = record_event(
         ticket,
         EventKind.TEAM,

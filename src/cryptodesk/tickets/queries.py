@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core import signing
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cryptodesk.accounts.models import Agent
 from cryptodesk.core.errors import NotFound
@@ -53,7 +54,9 @@ def ticket_with_relations(number: int) -> Ticket:
 def access_ticket_by_number(agent: Agent, number: int) -> Ticket:
     ticket = tickets_for_listing(agent).filter(pk=number).first() if 0 < number < 2**63 else None
     if ticket is None:
-        raise NotFound(f"Ticket {number} does not exist or is not visible to you.")
+        raise NotFound(
+            _("Ticket %(number)s does not exist or is not visible to you.") % {"number": number}
+        )
     return ticket
 
 
@@ -114,12 +117,12 @@ def access_ticket_by_portal_token(token: str) -> Ticket:
     try:
         data = signing.loads(token, salt=PORTAL_LINK_SALT)
     except signing.BadSignature as error:
-        raise NotFound("This link is not valid. Use the link from your confirmation.") from error
+        raise NotFound(_("This link is not valid. Use the link from your confirmation.")) from error
     ticket = (
         Ticket.objects.select_related("customer")
         .filter(pk=data.get("t"), customer_id=data.get("c"))
         .first()
     )
     if ticket is None:
-        raise NotFound("This request no longer exists.")
+        raise NotFound(_("This request no longer exists."))
     return ticket

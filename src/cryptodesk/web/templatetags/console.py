@@ -14,3 +14,27 @@ def age(value: datetime | None) -> str:
     if value is None:
         return ""
     return timesince(value, depth=1)
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """The translated label of a ticket status code (timeline entries store codes)."""
+    from cryptodesk.tickets.models import Status
+
+    return str(Status(value).label) if value in Status.values else value
+
+
+@register.filter
+def priority_label(value: str) -> str:
+    from cryptodesk.tickets.models import Priority
+
+    return str(Priority(value).label) if value in Priority.values else value
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """'zh-hant' -> the translated name of the language; unknown codes pass through."""
+    from django.conf import settings
+
+    names = {key: str(name) for key, name in settings.LANGUAGES}
+    return names.get((code or "").lower(), code or "—")

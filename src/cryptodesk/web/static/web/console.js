@@ -49,8 +49,13 @@
         remember(data.last_event_id);
       }
     };
-    socket.onclose = function () {
+    socket.onclose = function (event) {
       setLive(false);
+      // 4401: signed out, 4403: not an agent. Retrying cannot help; the next page load will.
+      if (event.code === 4401 || event.code === 4403) {
+        body.dataset.live = "denied";
+        return;
+      }
       retries += 1;
       setTimeout(connect, Math.min(10000, 400 * Math.pow(2, retries)));
     };
