@@ -62,17 +62,23 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+            await self.refuse(4401)
             return
         loaded = await database_sync_to_async(load_agent)(user.pk)
         if loaded is None:
-            await self.close(code=4403)
+            await self.refuse(4403)
             return
         self.agent, self.team_ids = loaded
         self.streams: set[str] = set()
         self.recent_ids: deque[int] = deque(maxlen=REMEMBERED_IDS)
         self.recent_set: set[int] = set()
         await self.accept()
+
+    async def refuse(self, code: int) -> None:
+        # Closing before accept() makes the server answer the handshake with HTTP 403 and the
+        # client never sees the code; accept first so it learns why (4401 log in, 4403 no agent).
+        await self.accept()
+        await self.close(code=code)
 
     async def disconnect(self, code: int) -> None:
         for stream in getattr(self, "streams", set()):
