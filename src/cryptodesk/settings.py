@@ -180,7 +180,12 @@ if REDIS_URL:
             # The pub/sub layer carried 2,000 msgs/s here where the list-based one dropped
             # messages; redis-py needs socket_timeout=None for its long-lived subscriptions.
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                # Pub/sub ignores the database number: installs sharing a Redis need their own
+                # prefix or they hear each other's events.
+                "prefix": os.environ.get("CRYPTODESK_REDIS_PREFIX", "cryptodesk"),
+            },
         }
     }
     CACHES = {

@@ -61,6 +61,25 @@
     };
   }
 
+  // A live refresh must not throw away what an agent is editing in the properties form:
+  // while it has unsaved changes (or focus), its out-of-band swap is skipped.
+  document.addEventListener("input", function (event) {
+    var form = event.target && event.target.closest && event.target.closest("#ticket-props form");
+    if (form) form.dataset.dirty = "1";
+  });
+  document.addEventListener("change", function (event) {
+    var form = event.target && event.target.closest && event.target.closest("#ticket-props form");
+    if (form) form.dataset.dirty = "1";
+  });
+  document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || target.id !== "ticket-props") return;
+    var form = target.querySelector("form");
+    if ((form && form.dataset.dirty === "1") || target.contains(document.activeElement)) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
   // Reply box: switch between a public reply and an internal note.
   document.addEventListener("change", function (event) {
     var target = event.target;
