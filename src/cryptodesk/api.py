@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -18,6 +20,8 @@ from cryptodesk.customers.api import router as customers_router
 from cryptodesk.tickets.api import router as tickets_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Where django-ninja says a parameter came from; a client names the parameter without it.
+PARAMETER_SOURCES = {"query", "path", "header", "cookie", "form"}
 
 
 class ApiTokenAuth(HttpBearer):
@@ -54,7 +58,11 @@ def on_domain_error(request: HttpRequest, exc: CryptodeskError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        location = [str(part) for part in error.get("loc", ())]
+        if location[:1] == ["body"]:
+            location = location[2:]  # "body", then the name of the view's schema parameter
+        elif location and location[0] in PARAMETER_SOURCES:
+            location = location[1:]
         errors.append({"field": ".".join(location), "message": error.get("msg", "invalid")})
     first = errors[0] if errors else {"field": "", "message": "invalid request"}
     body = {
@@ -73,6 +81,16 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
         "message": "Send a valid API token in the header 'Authorization: Bearer <token>'.",
     }
     return error_response(request, 401, body)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1 << 20)
+    body = {
+        "code": "request_too_large",
+        "message": f"The request body is larger than {limit_mb:g} MB; send a shorter message.",
+    }
+    return error_response(request, 413, body)
 
 
 @api.exception_handler(Http404)

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
@@ -258,10 +259,9 @@ def _is_number(value: object) -> bool:
     if isinstance(value, bool):
         return False
     try:
-        float(str(value))
-    except ValueError:
+        return Decimal(str(value).strip()).is_finite()
+    except InvalidOperation:
         return False
-    return True
 
 
 # --- helpers inside a transaction ------------------------------------------------------------
@@ -588,8 +588,8 @@ def check_update_ticket(
             )
             locked.set_priority(changes.priority)
             fields |= {"priority", "priority_rank"}
-        if changes.subject is not None and changes.subject.strip() != locked.subject:
-            subject = " ".join(changes.subject.split())
+        subject = " ".join(changes.subject.split()) if changes.subject is not None else None
+        if subject is not None and subject != locked.subject:
             if not subject or len(subject) > MAX_SUBJECT_CHARS:
                 raise ValidationFailed(
                     _("The subject must have 1 to 300 characters."), field="subject"

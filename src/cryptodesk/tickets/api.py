@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from cryptodesk.accounts.models import Agent
@@ -196,34 +196,41 @@ def message_json(message: Message) -> dict[str, Any]:
     }
 
 
-def ticket_detail_json(agent: Agent, number: int) -> dict[str, Any]:
-    ticket = access_ticket_by_number(agent, number)
+def ticket_detail_json(ticket: Ticket) -> dict[str, Any]:
     return ticket_json(ticket) | {"messages": [message_json(m) for m in ticket_messages(ticket)]}
 
 
 @router.post("", response={200: TicketDetailOut, 201: TicketDetailOut}, summary="Create a ticket")
-def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, dict[str, Any]]:
+def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[str, Any]]:
     agent: Agent = request.auth  # type: ignore[attr-defined]
-    result = do_ingest_message(
-        InboundMessage(
-            channel=Channel.API,
-            sender=Sender(kind="email", value=payload.customer_email, name=payload.customer_name),
-            subject=payload.subject,
-            text=payload.body,
-            requested_priority=payload.priority,
-            tags=tuple(payload.tags),
-            language_hint=payload.language,
-            # Keys are scoped to the caller, as payment APIs scope them to an account.
-            idempotency_key=(
-                f"{agent.pk}:{payload.idempotency_key}" if payload.idempotency_key else None
-            ),
-            external_ids={"created_by_agent": str(agent.pk)},
+    try:
+        result = do_ingest_message(
+            InboundMessage(
+                channel=Channel.API,
+                sender=Sender(
+                    kind="email", value=payload.customer_email, name=payload.customer_name
+                ),
+                subject=payload.subject,
+                text=payload.body,
+                requested_priority=payload.priority,
+                tags=tuple(payload.tags),
+                language_hint=payload.language,
+                # Keys are scoped to the caller, as payment APIs scope them to an account.
+                idempotency_key=(
+                    f"{agent.pk}:{payload.idempotency_key}" if payload.idempotency_key else None
+                ),
+                external_ids={"created_by_agent": str(agent.pk)},
+            )
         )
-    )
+    except ValidationFailed as error:
+        # The message path names the sender generically; the caller sent customer_email.
+        if error.field in ("email", "sender"):
+            error.field = "customer_email"
+        raise
     # The creator sees what it created even when triage routed it to a team it is not in.
-    ticket = ticket_with_relations(result.ticket.pk)
-    body = ticket_json(ticket) | {"messages": [message_json(m) for m in ticket_messages(ticket)]}
-    return (201 if result.created else 200), body
+    return Status(
+        201 if result.created else 200, ticket_detail_json(ticket_with_relations(result.ticket.pk))
+    )
 
 
 @router.get("", response=TicketPageOut, summary="List tickets, most urgent first")
@@ -239,11 +246,13 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
     elif filters.assignee == "none":
         tickets = tickets.filter(assignee__isnull=True)
     elif filters.assignee:
-        if not filters.assignee.isdigit():
+        # str.isdigit() accepts characters such as '²' that int() rejects; an id is ASCII digits.
+        if not (filters.assignee.isascii() and filters.assignee.isdecimal()):
             raise ValidationFailed(
                 "assignee must be an agent id, 'me' or 'none'.", field="assignee"
             )
-        tickets = tickets.filter(assignee_id=int(filters.assignee))
+        assignee_id = int(filters.assignee)
+        tickets = tickets.filter(assignee_id=assignee_id) if assignee_id < 2**63 else tickets.none()
     if filters.team:
         tickets = tickets.filter(team__slug=filters.team)
     if filters.tag:
@@ -262,7 +271,8 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
 
 @router.get("/{number}", response=TicketDetailOut, summary="One ticket with its messages")
 def get_ticket(request: HttpRequest, number: int) -> dict[str, Any]:
-    return ticket_detail_json(request.auth, number)  # type: ignore[attr-defined]
+    agent: Agent = request.auth  # type: ignore[attr-defined]
+    return ticket_detail_json(access_ticket_by_number(agent, number))
 
 
 @router.patch("/{number}", response=TicketDetailOut, summary="Change status, priority, ...")
@@ -280,7 +290,9 @@ def update_ticket(request: HttpRequest, number: int, payload: TicketPatchIn) -> 
         team_slug=payload.team if "team" in given else UNSET,
     )
     check_update_ticket(agent, ticket, changes)
-    return ticket_detail_json(agent, number)
+    # The caller gets the result of its change even when the change took the ticket out of its
+    # sight (an agent releasing a ticket of another team that was assigned to it).
+    return ticket_detail_json(ticket_with_relations(number))
 
 
 @router.post(
@@ -288,9 +300,7 @@ def update_ticket(request: HttpRequest, number: int, payload: TicketPatchIn) -> 
     response={200: MessageOut, 201: MessageOut},
     summary="Reply to the customer or add an internal note",
 )
-def add_message(
-    request: HttpRequest, number: int, payload: MessageIn
-) -> tuple[int, dict[str, Any]]:
+def add_message(request: HttpRequest, number: int, payload: MessageIn) -> Status[dict[str, Any]]:
     agent: Agent = request.auth  # type: ignore[attr-defined]
     ticket = access_ticket_by_number(agent, number)
     message, created = do_add_agent_message(
@@ -301,5 +311,11 @@ def add_message(
         status=payload.status,
         idempotency_key=payload.idempotency_key,
     )
+    if message.ticket_id != ticket.pk:
+        raise ValidationFailed(
+            "This idempotency_key was already used for a message on another ticket; "
+            "use a new key for each message.",
+            field="idempotency_key",
+        )
     message = ticket_messages(ticket).get(pk=message.pk)
-    return (201 if created else 200), message_json(message)
+    return Status(201 if created else 200, message_json(message))

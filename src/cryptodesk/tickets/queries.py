@@ -70,7 +70,9 @@ def ticket_messages(ticket: Ticket, *, include_internal: bool = True) -> QuerySe
 
 
 def ticket_timeline(ticket: Ticket) -> QuerySet[TicketEvent]:
-    return ticket.events.select_related("actor_agent", "message", "message__author_agent")
+    return ticket.events.select_related(
+        "actor_agent", "message", "message__author_agent"
+    ).prefetch_related("message__attachments")
 
 
 def queue_counts(agent: Agent) -> dict[str, int]:
