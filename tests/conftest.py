@@ -14,6 +14,7 @@ from django.test import Client
 from cryptodesk.accounts.actions import do_create_agent, do_create_api_token
 from cryptodesk.accounts.models import Agent, ApiToken, Role, Team
 from cryptodesk.tickets.actions import IngestResult, do_ingest_message
+from cryptodesk.tickets.models import Ticket
 from cryptodesk.tickets.pipeline import InboundMessage, Sender
 
 REQUIRE_SERVICES = os.environ.get("CRYPTODESK_REQUIRE_SERVICES") == "1"
@@ -163,3 +164,26 @@ def ingest(db: None) -> Callable[..., IngestResult]:
 def redis_url() -> Iterator[str]:
     require_service("Redis", "127.0.0.1", 6379)
     return "redis://127.0.0.1:6379/15"
+
+
+def ticket_state(number: int) -> dict[str, Any]:
+    """Everything a write could change on one ticket, to compare before and after."""
+    ticket = Ticket.objects.get(pk=number)
+    fields = (
+        "subject",
+        "status",
+        "priority",
+        "priority_rank",
+        "assignee_id",
+        "team_id",
+        "custom_fields",
+        "updated_at",
+        "first_response_at",
+        "solved_at",
+        "closed_at",
+    )
+    return {name: getattr(ticket, name) for name in fields} | {
+        "tags": sorted(ticket.tags.values_list("name", flat=True)),
+        "messages": ticket.messages.count(),
+        "events": ticket.events.count(),
+    }

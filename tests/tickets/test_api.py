@@ -29,7 +29,7 @@ from cryptodesk.tickets.models import (
     TicketEvent,
 )
 from cryptodesk.tickets.pipeline import InboundAttachment
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, ticket_state
 
 Ingest = Callable[..., IngestResult]
 ApiFor = Callable[..., ApiClient]
@@ -45,29 +45,6 @@ READ_ONLY = {"code": "permission_denied", "message": "This API token is read-onl
 def iso(value: datetime | None) -> str | None:
     """A datetime as the API writes it (ISO 8601, milliseconds, 'Z')."""
     return None if value is None else DjangoJSONEncoder().default(value)
-
-
-def ticket_state(number: int) -> dict[str, Any]:
-    """Everything a write could change on one ticket, to compare before and after."""
-    ticket = Ticket.objects.get(pk=number)
-    fields = (
-        "subject",
-        "status",
-        "priority",
-        "priority_rank",
-        "assignee_id",
-        "team_id",
-        "custom_fields",
-        "updated_at",
-        "first_response_at",
-        "solved_at",
-        "closed_at",
-    )
-    return {name: getattr(ticket, name) for name in fields} | {
-        "tags": sorted(ticket.tags.values_list("name", flat=True)),
-        "messages": ticket.messages.count(),
-        "events": ticket.events.count(),
-    }
 
 
 def row_counts() -> dict[str, int]:

@@ -17,7 +17,7 @@ from cryptodesk.accounts.models import Agent, ApiToken, Role, Team
 from cryptodesk.customers.models import Customer
 from cryptodesk.tickets.actions import IngestResult
 from cryptodesk.tickets.models import EventKind, Message, Ticket, TicketEvent
-from tests.conftest import ApiClient
+from tests.conftest import ApiClient, ticket_state
 
 TICKETS = "/api/v1/tickets"
 CUSTOMERS = "/api/v1/customers"
@@ -79,28 +79,6 @@ def world(
         tickets=tickets,
         teams={"team_a": team, "team_b": other_team},
     )
-
-
-def ticket_state(number: int) -> dict[str, Any]:
-    """Everything a write could change on one ticket, to compare before and after."""
-    ticket = Ticket.objects.get(pk=number)
-    fields = (
-        "subject",
-        "status",
-        "priority",
-        "assignee_id",
-        "team_id",
-        "custom_fields",
-        "updated_at",
-        "first_response_at",
-        "solved_at",
-        "closed_at",
-    )
-    return {name: getattr(ticket, name) for name in fields} | {
-        "tags": sorted(ticket.tags.values_list("name", flat=True)),
-        "messages": ticket.messages.count(),
-        "events": ticket.events.count(),
-    }
 
 
 def everything() -> dict[str, Any]:
