@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "cryptodesk.accounts",
     "cryptodesk.customers",
     "cryptodesk.tickets",
+    "cryptodesk.guard",
+    "cryptodesk.nlu",
     "cryptodesk.web",
     "cryptodesk.portal",
     "cryptodesk.demo",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NluConfig(AppConfig):
+    name = "cryptodesk.nlu"
+    label = "nlu"
