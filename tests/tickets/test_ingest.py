@@ -150,7 +150,44 @@ def test_guard_stage_is_pluggable_and_runs_before_storage(ingest: Any, settings:
     result = ingest("my secret is swordfish")
     message = Message.objects.get(pk=result.message.pk)
     assert message.text == "my secret is [redacted]"
-    assert result.ticket.priority == "urgent"  # a guard finding makes it a security case
+    ticket = Ticket.objects.get(pk=result.ticket.pk)
+    assert ticket.priority == "urgent"  # a guard finding makes it a security case
+    assert ticket.is_security_case
+    assert list(ticket.tags.values_list("name", flat=True)) == []
+    security = TicketEvent.objects.get(ticket=ticket, kind=EventKind.SECURITY)
+    assert security.data == {"findings": ["password"]}
+    warning = ticket.messages.get(author_kind="system")
+    assert not warning.is_internal
+    assert warning.text.startswith("Security warning from support")
+    assert "Treat the wallet as exposed" in warning.text
+
+
+def test_security_warning_is_in_the_customer_language(ingest: Any, settings: Any) -> None:
+    settings.CRYPTODESK_PIPELINE = {
+        **settings.CRYPTODESK_PIPELINE,
+        "guard": "tests.tickets.test_ingest.redact_word_secret",
+    }
+    result = ingest("我的钱包密码是 swordfish，请帮我看看", subject="钱包")
+    warning = result.ticket.messages.get(author_kind="system")
+    assert warning.text.startswith("来自客服的安全警告")
+    followup = ingest("還有 swordfish 這個", email="tw@example.com", subject="錢包問題")
+    assert followup.ticket.messages.get(author_kind="system").text.startswith("來自客服的安全警告")
+
+
+def test_secret_in_a_reply_turns_an_existing_ticket_into_a_security_case(
+    ingest: Any, settings: Any
+) -> None:
+    first = ingest("Deposit missing", requested_priority="low")
+    settings.CRYPTODESK_PIPELINE = {
+        **settings.CRYPTODESK_PIPELINE,
+        "guard": "tests.tickets.test_ingest.redact_word_secret",
+    }
+    ingest("here: swordfish", ticket_number=first.ticket.pk)
+    ticket = Ticket.objects.get(pk=first.ticket.pk)
+    assert ticket.is_security_case
+    assert ticket.priority == "urgent"
+    change = TicketEvent.objects.get(ticket=ticket, kind=EventKind.PRIORITY)
+    assert change.data == {"from": "low", "to": "urgent", "reason": "security_case"}
 
 
 def redact_word_secret(message: InboundMessage) -> Guarded:

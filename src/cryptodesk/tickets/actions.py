@@ -28,6 +28,7 @@ from cryptodesk.accounts.models import Agent, Role, Team
 from cryptodesk.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from cryptodesk.customers.actions import do_get_or_create_customer
 from cryptodesk.customers.models import Customer
+from cryptodesk.guard.warnings import customer_warning
 from cryptodesk.tickets import tasks
 from cryptodesk.tickets.models import (
     STATUS_TRANSITIONS,
@@ -47,6 +48,7 @@ from cryptodesk.tickets.pipeline import (
     Guarded,
     InboundAttachment,
     InboundMessage,
+    Sender,
     guard_stage,
     triage_stage,
     understand_stage,
@@ -379,6 +381,8 @@ def persist_inbound(
             channel=inbound.channel,
             customer=customer,
             language=understanding.language,
+            intent=understanding.intent,
+            is_security_case=guarded.is_security_case,
             topic=triage.topic,
             team=Team.objects.filter(slug=triage.team_slug).first() if triage.team_slug else None,
             created_at=at,
@@ -418,6 +422,9 @@ def persist_inbound(
         ticket, EventKind.MESSAGE, actor_kind=AuthorKind.CUSTOMER, message=message, at=at
     )
     events.append(message_event)
+    if guarded.is_security_case:
+        events += mark_security_case(ticket, guarded, at)
+        events.append(add_security_warning(ticket, customer, understanding.language, at))
     if not ticket_created:
         if ticket.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
             events.append(
@@ -433,11 +440,64 @@ def persist_inbound(
             ticket.solved_at = None
         ticket.last_customer_message_at = at
         ticket.updated_at = at
-        ticket.save(update_fields=["status", "solved_at", "last_customer_message_at", "updated_at"])
+        ticket.save(
+            update_fields=[
+                "status",
+                "solved_at",
+                "last_customer_message_at",
+                "updated_at",
+                "is_security_case",
+                "priority",
+                "priority_rank",
+            ]
+        )
     publish_on_commit(ticket, events)
     if ticket.assignee_id is not None:
         notify_after_commit(ticket.assignee_id, message_event.pk)
     return IngestResult(ticket=ticket, message=message, created=True, ticket_created=ticket_created)
+
+
+def mark_security_case(ticket: Ticket, guarded: Guarded, at: datetime) -> list[TicketEvent]:
+    """A secret was removed: the ticket becomes an urgent security case (once)."""
+    kinds = sorted({finding.kind for finding in guarded.findings})
+    events = [
+        record_event(
+            ticket,
+            EventKind.SECURITY,
+            actor_kind=AuthorKind.SYSTEM,
+            data={"findings": kinds},
+            at=at,
+        )
+    ]
+    ticket.is_security_case = True
+    if ticket.priority != Priority.URGENT:
+        events.append(
+            record_event(
+                ticket,
+                EventKind.PRIORITY,
+                actor_kind=AuthorKind.SYSTEM,
+                data={"from": ticket.priority, "to": Priority.URGENT, "reason": "security_case"},
+                at=at,
+            )
+        )
+        ticket.set_priority(Priority.URGENT)
+    return events
+
+
+def add_security_warning(
+    ticket: Ticket, customer: Customer, language: str, at: datetime
+) -> TicketEvent:
+    """Tell the customer, in their language, to treat the wallet as exposed."""
+    warning = Message.objects.create(
+        ticket=ticket,
+        author_kind=AuthorKind.SYSTEM,
+        channel=ticket.channel,
+        text=customer_warning(language or customer.language),
+        created_at=at,
+    )
+    return record_event(
+        ticket, EventKind.MESSAGE, actor_kind=AuthorKind.SYSTEM, message=warning, at=at
+    )
 
 
 # --- agent writes ----------------------------------------------------------------------------
@@ -470,6 +530,21 @@ def do_add_agent_message(
         return found.message, False
     text = validate_text(text)
     validate_attachments(attachments)
+    # An agent never needs a customer's secret either: whatever was pasted is redacted.
+    guarded = guard_stage()(
+        InboundMessage(
+            channel=ticket.channel,
+            sender=Sender(kind="email", value="agent@local"),
+            text=text,
+            html=html,
+            attachments=attachments,
+        )
+    )
+    text, html, attachments = (
+        guarded.message.text,
+        guarded.message.html,
+        guarded.message.attachments,
+    )
     at = at or now()
     try:
         with transaction.atomic():

@@ -108,6 +108,9 @@ class Ticket(models.Model):
     language = models.CharField(max_length=10, blank=True)
     topic = models.CharField(max_length=50, blank=True)
     custom_fields = models.JSONField(default=dict, blank=True)
+    # Set when the guard removed a recovery phrase or key: the wallet must be treated as exposed.
+    is_security_case = models.BooleanField(default=False)
+    intent = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
@@ -200,6 +203,7 @@ class EventKind(models.TextChoices):
     TAGS = "tags", _("Tags changed")
     SUBJECT = "subject", _("Subject changed")
     CUSTOM_FIELDS = "custom_fields", _("Fields changed")
+    SECURITY = "security", _("Security case")
 
 
 class TicketEvent(models.Model):

@@ -91,7 +91,9 @@ class Understanding:
     intent_confidence: float = 0.0
     entities: tuple[Entity, ...] = ()
     sentiment: str = "neutral"
+    anger: bool = False
     funds_at_risk: bool = False
+    urgency: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -104,7 +106,9 @@ class Understanding:
                 for e in self.entities
             ],
             "sentiment": self.sentiment,
+            "anger": self.anger,
             "funds_at_risk": self.funds_at_risk,
+            "urgency": self.urgency,
         }
 
 
