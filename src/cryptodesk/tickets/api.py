@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
 from cryptodesk.accounts.models import Agent
 from cryptodesk.core.errors import ValidationFailed
+from cryptodesk.core.http import json_response
 from cryptodesk.tickets.actions import (
     UNSET,
     TicketChanges,
@@ -201,7 +202,7 @@ def ticket_detail_json(ticket: Ticket) -> dict[str, Any]:
 
 
 @router.post("", response={200: TicketDetailOut, 201: TicketDetailOut}, summary="Create a ticket")
-def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[str, Any]]:
+def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> HttpResponse:
     agent: Agent = request.auth  # type: ignore[attr-defined]
     try:
         result = do_ingest_message(
@@ -228,13 +229,14 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[
             error.field = "customer_email"
         raise
     # The creator sees what it created even when triage routed it to a team it is not in.
-    return Status(
-        201 if result.created else 200, ticket_detail_json(ticket_with_relations(result.ticket.pk))
+    return json_response(
+        ticket_detail_json(ticket_with_relations(result.ticket.pk)),
+        status=201 if result.created else 200,
     )
 
 
 @router.get("", response=TicketPageOut, summary="List tickets, most urgent first")
-def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str, Any]:
+def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> HttpResponse:
     agent: Agent = request.auth  # type: ignore[attr-defined]
     tickets = tickets_for_listing(agent)
     if filters.status:
@@ -261,22 +263,24 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
         tickets = tickets.filter(channel=filters.channel)
     paginator = Paginator(tickets.order_by("-priority_rank", "created_at", "id"), PAGE_SIZE)
     page = paginator.get_page(filters.page) if filters.page <= paginator.num_pages else None
-    return {
-        "count": paginator.count,
-        "page": filters.page,
-        "pages": paginator.num_pages,
-        "results": [ticket_json(t) for t in page] if page is not None else [],
-    }
+    return json_response(
+        {
+            "count": paginator.count,
+            "page": filters.page,
+            "pages": paginator.num_pages,
+            "results": [ticket_json(t) for t in page] if page is not None else [],
+        }
+    )
 
 
 @router.get("/{number}", response=TicketDetailOut, summary="One ticket with its messages")
-def get_ticket(request: HttpRequest, number: int) -> dict[str, Any]:
+def get_ticket(request: HttpRequest, number: int) -> HttpResponse:
     agent: Agent = request.auth  # type: ignore[attr-defined]
-    return ticket_detail_json(access_ticket_by_number(agent, number))
+    return json_response(ticket_detail_json(access_ticket_by_number(agent, number)))
 
 
 @router.patch("/{number}", response=TicketDetailOut, summary="Change status, priority, ...")
-def update_ticket(request: HttpRequest, number: int, payload: TicketPatchIn) -> dict[str, Any]:
+def update_ticket(request: HttpRequest, number: int, payload: TicketPatchIn) -> HttpResponse:
     agent: Agent = request.auth  # type: ignore[attr-defined]
     ticket = access_ticket_by_number(agent, number)
     given = payload.model_fields_set
@@ -292,7 +296,7 @@ def update_ticket(request: HttpRequest, number: int, payload: TicketPatchIn) -> 
     check_update_ticket(agent, ticket, changes)
     # The caller gets the result of its change even when the change took the ticket out of its
     # sight (an agent releasing a ticket of another team that was assigned to it).
-    return ticket_detail_json(ticket_with_relations(number))
+    return json_response(ticket_detail_json(ticket_with_relations(number)))
 
 
 @router.post(
@@ -300,7 +304,7 @@ def update_ticket(request: HttpRequest, number: int, payload: TicketPatchIn) -> 
     response={200: MessageOut, 201: MessageOut},
     summary="Reply to the customer or add an internal note",
 )
-def add_message(request: HttpRequest, number: int, payload: MessageIn) -> Status[dict[str, Any]]:
+def add_message(request: HttpRequest, number: int, payload: MessageIn) -> HttpResponse:
     agent: Agent = request.auth  # type: ignore[attr-defined]
     ticket = access_ticket_by_number(agent, number)
     message, created = do_add_agent_message(
@@ -318,4 +322,4 @@ def add_message(request: HttpRequest, number: int, payload: MessageIn) -> Status
             field="idempotency_key",
         )
     message = ticket_messages(ticket).get(pk=message.pk)
-    return Status(201 if created else 200, message_json(message))
+    return json_response(message_json(message), status=201 if created else 200)

@@ -15,6 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument(
+            "--access-log",
+            action="store_true",
+            help="Log every request (off by default: the reverse proxy logs requests).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"cryptodesk on http://{options['host']}:{options['port']}/")
@@ -24,6 +29,7 @@ class Command(BaseCommand):
             port=options["port"],
             workers=options["workers"],
             log_level="info",
+            access_log=options["access_log"],
             proxy_headers=True,
             lifespan="off",
         )
