@@ -61,13 +61,18 @@ def load_secret_key() -> str:
         return key_file.read_text().strip()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    # O_EXCL: two processes starting at once must not overwrite each other's key.
-    try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return key_file.read_text().strip()
+    # Write a private temporary file, then link it into place: the link either appears whole
+    # or fails because another process won, whose complete key is then read.
+    temporary = VAR_DIR / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
+    try:
+        os.link(temporary, key_file)
+    except FileExistsError:
+        key = key_file.read_text().strip()
+    finally:
+        temporary.unlink()
     return key
 
 
@@ -79,7 +84,6 @@ ALLOWED_HOSTS = env_list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("CRYPTODESK_ALLOWED_HOSTS must list the host names in production.")
 CSRF_TRUSTED_ORIGINS = env_list("CRYPTODESK_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = os.environ.get("CRYPTODESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -119,3 +119,34 @@ def test_tampered_link_is_not_found(db: None) -> None:
     assert client.get(tampered).status_code == 404
     assert client.get("/support/t/garbage/").status_code == 404
     assert Message.objects.count() == 1
+
+
+def test_a_form_key_replayed_by_someone_else_does_not_reveal_the_first_ticket(db: None) -> None:
+    client = Client()
+    key = form_key(client)
+    first = submit(client, form_key=key)
+    other = submit(Client(), form_key=key, email="attacker@example.com", subject="Mine")
+    assert other["Location"] != first["Location"]
+    assert Ticket.objects.count() == 2
+    page = Client().get(other["Location"]).content.decode()
+    assert "Withdrawal stuck" not in page
+
+
+def test_request_is_accepted_when_the_rate_limit_cache_is_down(
+    db: None, settings: Any, caplog: Any
+) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+        }
+    }
+    response = submit(Client())
+    assert response.status_code == 302
+    assert Ticket.objects.count() == 1
+    assert "Rate limit cache unavailable" in caplog.text

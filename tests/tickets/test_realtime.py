@@ -68,8 +68,8 @@ def subscribe(socket: ClientConnection, streams: list[str], last_event_id: int) 
     return replies
 
 
-def synced(last_event_id: int) -> Json:
-    return {"type": "synced", "last_event_id": last_event_id}
+def synced(last_event_id: int, more: bool = False) -> Json:
+    return {"type": "synced", "last_event_id": last_event_id, "more": more}
 
 
 def as_sent(event: TicketEvent) -> Json:
@@ -225,6 +225,25 @@ def test_reconnect_replays_exactly_the_missed_visible_events_in_order(
     with open_console_socket(live_asgi_server, agent.user) as socket:
         replayed = subscribe(socket, ["queue"], last_seen)
     assert replayed == [*missed, synced(missed[-1]["id"])]
+
+
+def test_long_replay_comes_in_batches(
+    live_asgi_server: str, agent: Agent, api_for: Callable[..., Any], monkeypatch: Any
+) -> None:
+    from cryptodesk.tickets import consumers
+
+    monkeypatch.setattr(consumers, "REPLAY_BATCH", 3)
+    start = latest_event_id()
+    api = api_client(live_asgi_server, api_for, agent)
+    first = create_ticket(api, "First")
+    second = create_ticket(api, "Second", email="ana@example.com")
+    missed = sorted(events_of(first) + events_of(second), key=lambda event: event["id"])
+    assert len(missed) == 4
+    with open_console_socket(live_asgi_server, agent.user) as socket:
+        batch = subscribe(socket, ["queue"], start)
+        assert batch == [*missed[:3], synced(missed[2]["id"], more=True)]
+        rest = subscribe(socket, ["queue"], missed[2]["id"])
+        assert rest == [missed[3], synced(missed[3]["id"])]
 
 
 def test_event_on_both_subscribed_streams_is_forwarded_once(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import uuid
 
 from django.core.cache import cache
@@ -10,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from redis.exceptions import RedisError
 
 from cryptodesk.core.errors import CryptodeskError, NotFound
 from cryptodesk.portal.forms import ReplyForm, RequestForm
@@ -23,20 +26,31 @@ from cryptodesk.tickets.queries import (
 )
 
 SUBMISSIONS_PER_HOUR = 20
+logger = logging.getLogger(__name__)
 
 
 def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+def form_idempotency_key(owner: str, form_key: str) -> str:
+    digest = hashlib.sha256(f"{owner}\n{form_key}".encode()).hexdigest()[:40]
+    return f"form:{digest}"
+
+
 def over_rate_limit(request: HttpRequest) -> bool:
     key = f"portal-submissions:{client_address(request)}"
-    cache.add(key, 0, timeout=3600)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
+        cache.add(key, 0, timeout=3600)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=3600)
+            count = 1
+    except (ConnectionError, OSError, RedisError):
+        # Without the cache there is no counter; accepting the request beats losing it.
+        logger.warning("Rate limit cache unavailable; accepting the request")
+        return False
     return count > SUBMISSIONS_PER_HOUR
 
 
@@ -72,7 +86,11 @@ def new_request(request: HttpRequest) -> HttpResponse:
                 subject=form.cleaned_data["subject"],
                 text=form.cleaned_data["description"],
                 attachments=attachments,
-                idempotency_key=f"form:{form.cleaned_data['form_key']}",
+                # Tied to the sender: a replayed form key from someone else opens their own
+                # ticket instead of returning another customer's link.
+                idempotency_key=form_idempotency_key(
+                    form.cleaned_data["email"].lower(), form.cleaned_data["form_key"]
+                ),
                 language_hint="",
                 external_ids={"ui_language": ui_language()},
             )
@@ -106,7 +124,9 @@ def follow_request(request: HttpRequest, token: str) -> HttpResponse:
                         subject=ticket.subject,
                         text=form.cleaned_data["body"],
                         ticket_number=ticket.pk,
-                        idempotency_key=f"form:{form.cleaned_data['form_key']}",
+                        idempotency_key=form_idempotency_key(
+                            f"ticket-{ticket.pk}", form.cleaned_data["form_key"]
+                        ),
                     )
                 )
             except CryptodeskError as error:

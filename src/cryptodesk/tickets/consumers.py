@@ -3,7 +3,8 @@
 Protocol (JSON):
   client -> {"type": "subscribe", "streams": ["queue", "ticket:42"], "last_event_id": 1234}
   server -> {"type": "event", "id": 1240, "ticket": 42, "kind": "message"}   (each, in id order)
-  server -> {"type": "synced", "last_event_id": 1240}   after replaying what was missed
+  server -> {"type": "synced", "last_event_id": 1240, "more": false}   after the replay;
+            with "more": true the client subscribes again from that id for the next batch
   client -> {"type": "ping"}  /  server -> {"type": "pong"}
 A client that reconnects sends the last id it saw and receives what it missed from the database;
 live events can be dropped by the channel layer, never by the database.
@@ -23,6 +24,7 @@ from cryptodesk.tickets.queries import access_ticket_by_number, events_after
 from cryptodesk.tickets.realtime import QUEUE_GROUP, ticket_group
 
 MAX_STREAMS = 20
+REPLAY_BATCH = 500
 REMEMBERED_IDS = 2000
 
 
@@ -41,18 +43,17 @@ def check_ticket_access(agent: Agent, number: int) -> bool:
     return True
 
 
-def missed_events(agent: Agent, last_event_id: int, streams: set[str]) -> list[dict[str, Any]]:
-    found: dict[int, dict[str, Any]] = {}
-    for stream in streams:
-        number = None if stream == "queue" else int(stream.split(":", 1)[1])
-        for event in events_after(agent, last_event_id, number):
-            found[event.pk] = {
-                "type": "event",
-                "id": event.pk,
-                "ticket": event.ticket_id,
-                "kind": event.kind,
-            }
-    return [found[key] for key in sorted(found)]
+def missed_events(
+    agent: Agent, last_event_id: int, streams: set[str]
+) -> tuple[list[dict[str, Any]], bool]:
+    """What the client missed on all its streams in one ordered query, and whether there is
+    more than one batch (the client then asks again from the last id it got)."""
+    numbers = None if "queue" in streams else [int(s.split(":", 1)[1]) for s in streams]
+    events = events_after(agent, last_event_id, numbers, limit=REPLAY_BATCH)
+    payloads = [
+        {"type": "event", "id": e.pk, "ticket": e.ticket_id, "kind": e.kind} for e in events
+    ]
+    return payloads, len(events) == REPLAY_BATCH
 
 
 class ConsoleConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -123,13 +124,13 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.channel_layer.group_add(self.group_for(stream), self.channel_name)
         self.streams |= accepted
         if isinstance(last_event_id, int) and not isinstance(last_event_id, bool):
-            events = await database_sync_to_async(missed_events)(
-                self.agent, last_event_id, accepted
+            events, more = await database_sync_to_async(missed_events)(
+                self.agent, last_event_id, self.streams
             )
             for event in events:
                 await self.forward(event)
             newest = events[-1]["id"] if events else last_event_id
-            await self.send_json({"type": "synced", "last_event_id": newest})
+            await self.send_json({"type": "synced", "last_event_id": newest, "more": more})
 
     def may_see(self, event: dict[str, Any]) -> bool:
         if self.agent.is_supervisor:

@@ -15,6 +15,7 @@ from cryptodesk.core.errors import NotFound
 from cryptodesk.customers.models import Customer
 from cryptodesk.tickets.models import (
     ACTIVE_STATUSES,
+    Attachment,
     Message,
     Priority,
     Status,
@@ -87,6 +88,19 @@ def queue_counts(agent: Agent) -> dict[str, int]:
     )
 
 
+def access_attachment_by_id(agent: Agent, attachment_id: int) -> Attachment:
+    attachment = (
+        Attachment.objects.filter(
+            pk=attachment_id, message__ticket__in=visible_tickets(agent)
+        ).first()
+        if 0 < attachment_id < 2**63
+        else None
+    )
+    if attachment is None:
+        raise NotFound(_("No such attachment."))
+    return attachment
+
+
 def customer_tickets(agent: Agent, customer: Customer) -> QuerySet[Ticket]:
     return tickets_for_listing(agent).filter(customer=customer).order_by("-created_at")
 
@@ -96,12 +110,13 @@ def latest_event_id() -> int:
 
 
 def events_after(
-    agent: Agent, last_event_id: int, ticket_number: int | None, limit: int = 500
+    agent: Agent, last_event_id: int, ticket_numbers: list[int] | None, limit: int = 500
 ) -> list[TicketEvent]:
-    """Events a reconnecting client missed, oldest first, limited to what it may see."""
-    events = TicketEvent.objects.filter(id__gt=last_event_id).select_related("ticket")
-    if ticket_number is not None:
-        events = events.filter(ticket_id=ticket_number)
+    """Events a reconnecting client missed, oldest first, limited to what it may see;
+    ``ticket_numbers`` None means every visible ticket (the queue)."""
+    events = TicketEvent.objects.filter(id__gt=last_event_id)
+    if ticket_numbers is not None:
+        events = events.filter(ticket_id__in=ticket_numbers)
     if not agent.is_supervisor:
         events = events.filter(ticket__in=visible_tickets(agent))
     return list(events.order_by("id")[:limit])

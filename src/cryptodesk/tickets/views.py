@@ -27,7 +27,6 @@ from cryptodesk.tickets.actions import (
 from cryptodesk.tickets.models import (
     ACTIVE_STATUSES,
     STATUS_TRANSITIONS,
-    Attachment,
     Channel,
     CustomField,
     Priority,
@@ -37,6 +36,7 @@ from cryptodesk.tickets.models import (
 )
 from cryptodesk.tickets.pipeline import InboundAttachment
 from cryptodesk.tickets.queries import (
+    access_attachment_by_id,
     access_ticket_by_number,
     customer_tickets,
     latest_event_id,
@@ -249,10 +249,10 @@ def ticket_update(request: HttpRequest, number: int) -> HttpResponse:
 @require_GET
 @console_view
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    attachment = Attachment.objects.select_related("message").filter(pk=pk).first()
-    if attachment is None:
-        raise Http404("No such attachment.")
-    load_ticket(request, attachment.message.ticket_id)
+    try:
+        attachment = access_attachment_by_id(request.agent, pk)  # type: ignore[attr-defined]
+    except CryptodeskError as error:
+        raise Http404(error.message) from error
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=not attachment.content_type.startswith("image/"),

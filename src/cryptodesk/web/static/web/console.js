@@ -35,6 +35,9 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/ws/console/");
     socket.onopen = function () {
+      // After an outage, re-read the page even if no event is replayed: on PostgreSQL an
+      // event with a lower id can commit after a higher one the page already saw.
+      if (retries > 0) scheduleRefresh();
       retries = 0;
       setLive(true);
       socket.send(JSON.stringify({ type: "subscribe", streams: streams, last_event_id: lastId }));
@@ -47,6 +50,9 @@
         scheduleRefresh();
       } else if (data.type === "synced") {
         remember(data.last_event_id);
+        if (data.more) {
+          socket.send(JSON.stringify({ type: "subscribe", streams: streams, last_event_id: lastId }));
+        }
       }
     };
     socket.onclose = function (event) {
