@@ -38,3 +38,16 @@ def language_name(code: str) -> str:
 
     names = {key: str(name) for key, name in settings.LANGUAGES}
     return names.get((code or "").lower(), code or "—")
+
+
+@register.filter
+def explorer(entity: dict[str, str]) -> str:
+    """The block-explorer link of an address or transaction entity, or ""."""
+    from cryptodesk.nlu.explorers import explorer_url
+
+    return explorer_url(entity.get("kind", ""), entity.get("value", "")) or ""
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return f"{round((value or 0) * 100)}%"
