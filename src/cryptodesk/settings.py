@@ -261,10 +261,12 @@ CRYPTODESK_MAX_MESSAGE_CHARS = 100_000
 
 # The named stages of the message path (DESIGN.md); later capabilities replace the defaults.
 CRYPTODESK_PIPELINE = {
-    "guard": "cryptodesk.tickets.stages.guard_nothing",
-    "understand": "cryptodesk.tickets.stages.understand_script",
-    "triage": "cryptodesk.tickets.stages.triage_defaults",
+    "guard": "cryptodesk.guard.redact.guard_message",
+    "understand": "cryptodesk.nlu.stage.understand_message",
+    "triage": "cryptodesk.nlu.triage.triage_by_rules",
 }
+# The intent model the understand stage loads (default: the one shipped in cryptodesk/nlu/model).
+CRYPTODESK_INTENT_MODEL = os.environ.get("CRYPTODESK_INTENT_MODEL", "")
 
 LOGGING = {
     "version": 1,

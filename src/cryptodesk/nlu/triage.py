@@ -70,7 +70,10 @@ def triage_by_rules(
     priority = highest_priority(
         message.requested_priority,
         rule.priority if rule else None,
-        understanding.urgency or None,
+        # Only a raised urgency counts: "normal" is the assessment's baseline, not a signal.
+        understanding.urgency
+        if understanding.urgency in (Priority.URGENT, Priority.HIGH)
+        else None,
         Priority.URGENT if at_risk else None,
         Priority.HIGH if understanding.anger else None,
     )
