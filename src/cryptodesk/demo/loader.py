@@ -331,4 +331,4 @@ def create_security_cases(rng: random.Random, by_language: dict[str, list[Custom
                 received_at=timezone.now() - timedelta(minutes=rng.randint(5, 90)),
             )
         )
-    return len(cases)
+    return 2 * len(cases)  # each message and the warning the guard adds
