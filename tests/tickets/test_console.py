@@ -297,3 +297,24 @@ def test_custom_fields_are_edited_and_validated(agent: Any, ingest: Any, console
     assert "not a valid value for &#x27;KYC level&#x27;" in bad.content.decode()
     ticket.refresh_from_db()
     assert ticket.custom_fields["kyc_level"] == "advanced"
+
+
+@pytest.mark.parametrize("value", ["²", "abc", "99999999999999999999"])
+def test_garbled_ids_get_a_clear_answer_and_change_nothing(
+    agent: Any, ingest: Any, console_for: Any, value: str
+) -> None:
+    ticket = ingest().ticket
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=agent)
+    client = console_for(agent)
+    assert client.get("/tickets/", {"assignee": value, "view": "all"}).status_code == 200
+    assert client.get("/tickets/", {"q": value, "view": "all"}).status_code == 200
+    response = client.post(f"/tickets/{ticket.pk}/update/", {"assignee": value}, follow=True)
+    assert response.status_code == 200
+    assert "There is no active agent" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.assignee_id == agent.pk
+    revoke = client.post(
+        "/accounts/settings/", {"action": "revoke_token", "token_id": value}, follow=True
+    )
+    assert revoke.status_code == 200
+    assert "No such active token." in revoke.content.decode()

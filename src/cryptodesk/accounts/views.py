@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cryptodesk.accounts.actions import do_create_api_token, do_revoke_api_token, do_set_ui_language
 from cryptodesk.accounts.queries import agent_tokens
 from cryptodesk.core.errors import CryptodeskError
+from cryptodesk.core.ids import parse_id
 from cryptodesk.web.auth import console_view
 
 
@@ -38,7 +39,7 @@ def agent_settings(request: HttpRequest) -> HttpResponse:
                     agent, request.POST.get("name", ""), request.POST.get("scope", "write")
                 )
             elif action == "revoke_token":
-                do_revoke_api_token(agent, int(request.POST.get("token_id", "0") or 0))
+                do_revoke_api_token(agent, parse_id(request.POST.get("token_id", "")) or 0)
                 flash.success(request, _("Token revoked."))
                 return redirect("accounts:settings")
         except CryptodeskError as error:

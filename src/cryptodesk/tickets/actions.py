@@ -534,7 +534,7 @@ def do_add_agent_message(
     guarded = guard_stage()(
         InboundMessage(
             channel=ticket.channel,
-            sender=Sender(kind="email", value="agent@local"),
+            sender=Sender(kind="agent", value=str(agent.pk), name=agent.display_name),
             text=text,
             html=html,
             attachments=attachments,

@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 from cryptodesk.accounts.models import Agent
 from cryptodesk.core.errors import ValidationFailed
 from cryptodesk.core.http import json_response
+from cryptodesk.core.ids import parse_id
 from cryptodesk.tickets.actions import (
     UNSET,
     TicketChanges,
@@ -248,13 +249,12 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> HttpRes
     elif filters.assignee == "none":
         tickets = tickets.filter(assignee__isnull=True)
     elif filters.assignee:
-        # str.isdigit() accepts characters such as '²' that int() rejects; an id is ASCII digits.
         if not (filters.assignee.isascii() and filters.assignee.isdecimal()):
             raise ValidationFailed(
                 "assignee must be an agent id, 'me' or 'none'.", field="assignee"
             )
-        assignee_id = int(filters.assignee)
-        tickets = tickets.filter(assignee_id=assignee_id) if assignee_id < 2**63 else tickets.none()
+        assignee_id = parse_id(filters.assignee)
+        tickets = tickets.filter(assignee_id=assignee_id) if assignee_id else tickets.none()
     if filters.team:
         tickets = tickets.filter(team__slug=filters.team)
     if filters.tag:

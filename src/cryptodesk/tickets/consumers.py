@@ -20,6 +20,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from cryptodesk.accounts.models import Agent
 from cryptodesk.core.errors import NotFound
+from cryptodesk.core.ids import parse_id
 from cryptodesk.tickets.queries import access_ticket_by_number, events_after
 from cryptodesk.tickets.realtime import QUEUE_GROUP, ticket_group
 
@@ -111,8 +112,9 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         for stream in streams:
             if stream == "queue":
                 accepted.add(stream)
-            elif isinstance(stream, str) and stream.startswith("ticket:") and stream[7:].isdigit():
-                if await database_sync_to_async(check_ticket_access)(self.agent, int(stream[7:])):
+            elif isinstance(stream, str) and stream.startswith("ticket:") and parse_id(stream[7:]):
+                number = parse_id(stream[7:]) or 0
+                if await database_sync_to_async(check_ticket_access)(self.agent, number):
                     accepted.add(stream)
                 else:
                     await self.send_json({"type": "error", "message": f"No access to {stream}."})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cryptodesk.accounts.models import Agent
 from cryptodesk.core.errors import NotFound
+from cryptodesk.core.ids import is_valid_id
 from cryptodesk.customers.models import Customer
 from cryptodesk.tickets.models import (
     ACTIVE_STATUSES,
@@ -53,7 +54,7 @@ def ticket_with_relations(number: int) -> Ticket:
 
 
 def access_ticket_by_number(agent: Agent, number: int) -> Ticket:
-    ticket = tickets_for_listing(agent).filter(pk=number).first() if 0 < number < 2**63 else None
+    ticket = tickets_for_listing(agent).filter(pk=number).first() if is_valid_id(number) else None
     if ticket is None:
         raise NotFound(
             _("Ticket %(number)s does not exist or is not visible to you.") % {"number": number}
@@ -93,7 +94,7 @@ def access_attachment_by_id(agent: Agent, attachment_id: int) -> Attachment:
         Attachment.objects.filter(
             pk=attachment_id, message__ticket__in=visible_tickets(agent)
         ).first()
-        if 0 < attachment_id < 2**63
+        if is_valid_id(attachment_id)
         else None
     )
     if attachment is None:

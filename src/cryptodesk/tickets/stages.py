@@ -16,10 +16,6 @@ TRADITIONAL_ONLY -= _SHARED
 SIMPLIFIED_ONLY -= _SHARED
 
 
-def guard_nothing(message: InboundMessage) -> Guarded:
-    return Guarded(message=message)
-
-
 def detect_script_language(text: str) -> str:
     """Tell English from Simplified and Traditional Chinese by the characters used."""
     han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]

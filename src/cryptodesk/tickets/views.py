@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cryptodesk.accounts.models import Team
 from cryptodesk.accounts.queries import active_agents
-from cryptodesk.core.errors import CryptodeskError
+from cryptodesk.core.errors import CryptodeskError, ValidationFailed
+from cryptodesk.core.ids import parse_id
 from cryptodesk.tickets.actions import (
     UNSET,
     TicketChanges,
@@ -79,8 +80,8 @@ def apply_queue_filters(
         tickets = tickets.filter(assignee=agent)
     elif params["assignee"] == "none":
         tickets = tickets.filter(assignee__isnull=True)
-    elif params["assignee"].isdigit():
-        tickets = tickets.filter(assignee_id=int(params["assignee"]))
+    elif (assignee_id := parse_id(params["assignee"])) is not None:
+        tickets = tickets.filter(assignee_id=assignee_id)
     if params["team"]:
         tickets = tickets.filter(team__slug=params["team"])
     if params["channel"] in Channel.values:
@@ -92,8 +93,8 @@ def apply_queue_filters(
         condition = Q(subject__icontains=params["q"]) | Q(
             customer__identities__value__icontains=params["q"]
         )
-        if query.isdigit():
-            condition |= Q(pk=int(query))
+        if (number := parse_id(query)) is not None:
+            condition |= Q(pk=number)
         tickets = tickets.filter(condition).distinct()
     return tickets.order_by("-priority_rank", "created_at", "id"), params
 
@@ -206,6 +207,18 @@ def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
     return redirect("tickets:detail", number=number)
 
 
+def posted_assignee(raw: str) -> int | None:
+    """The agent id chosen in the properties form; "" means unassigned."""
+    if raw == "":
+        return None
+    agent_id = parse_id(raw)
+    if agent_id is None:
+        raise ValidationFailed(
+            _("There is no active agent %(id)s.") % {"id": raw}, field="assignee"
+        )
+    return agent_id
+
+
 def posted_custom_fields(request: HttpRequest) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for definition in CustomField.objects.filter(active=True):
@@ -224,19 +237,15 @@ def ticket_update(request: HttpRequest, number: int) -> HttpResponse:
     post = request.POST
     assignee = post.get("assignee", "__unchanged__")
     team = post.get("team", "__unchanged__")
-    changes = TicketChanges(
-        status=post.get("status") or None,
-        priority=post.get("priority") or None,
-        tags=post.get("tags", "").replace(",", " ").split() if "tags" in post else None,
-        assignee_id=(
-            UNSET
-            if assignee == "__unchanged__"
-            else (int(assignee) if assignee.isdigit() else None)
-        ),
-        team_slug=UNSET if team == "__unchanged__" else (team or None),
-        custom_fields=posted_custom_fields(request) if "custom_fields" in post else None,
-    )
     try:
+        changes = TicketChanges(
+            status=post.get("status") or None,
+            priority=post.get("priority") or None,
+            tags=post.get("tags", "").replace(",", " ").split() if "tags" in post else None,
+            assignee_id=(UNSET if assignee == "__unchanged__" else posted_assignee(assignee)),
+            team_slug=UNSET if team == "__unchanged__" else (team or None),
+            custom_fields=posted_custom_fields(request) if "custom_fields" in post else None,
+        )
         events = check_update_ticket(request.agent, ticket, changes)  # type: ignore[attr-defined]
     except CryptodeskError as error:
         flash.error(request, error.message)
