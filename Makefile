@@ -22,12 +22,18 @@ install: $(STAMP)
 demo: install
 	$(BIN)/cryptodesk demo
 
-# Debian's Chromium for the browser tests; never a browser download.
+# Debian's Chromium for the browser tests (never a browser download) and Debian's Dovecot for
+# the IMAP tests (they start their own throwaway instance; the system service is not used).
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "warning: could not install chromium; browser tests will skip (or fail under CI)"; }
+	@command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || { \
+	  echo "Installing Debian's dovecot-imapd for the IMAP tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null \
+	   && (systemctl disable --now dovecot >/dev/null 2>&1 || service dovecot stop >/dev/null 2>&1 || true)) \
+	  || echo "warning: could not install dovecot-imapd; IMAP tests will skip (or fail under CI)"; }
 
 lint: install
 	$(BIN)/ruff check src tests bench

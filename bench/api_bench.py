@@ -23,9 +23,7 @@ import asyncio
 import math
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,13 +41,14 @@ from psycopg import sql
 from rich.console import Console
 from rich.table import Table
 
+from harness import backend_env, cryptodesk_executable, free_port, run_command
+
 # DESIGN.md, "Performance budgets" (2 cores, PostgreSQL unless noted).
 INGEST_BUDGET_PER_S = 300.0
 API_P99_BUDGET_MS = 50.0
 API_BUDGET_RATE = 200.0
 
 BENCH_PASSWORD = "bench-" + uuid.uuid4().hex  # noqa: S105 - throwaway account of a throwaway db
-ENV_OVERRIDES = ("DATABASE_URL", "REDIS_URL", "CRYPTODESK_MODE", "CRYPTODESK_SECRET_KEY")
 SERVER_START_TIMEOUT_S = 60.0
 REQUEST_TIMEOUT_S = 30.0
 CLIENT_KEEPALIVE_S = 2.0
@@ -96,42 +95,6 @@ class Result:
 
 
 # --- the server under test ---------------------------------------------------------------------
-
-
-def cryptodesk_executable() -> str:
-    beside_python = Path(sys.executable).with_name("cryptodesk")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("cryptodesk")
-    if found is None:
-        raise SystemExit("The 'cryptodesk' command is not installed (run: make install).")
-    return found
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def backend_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ENV_OVERRIDES}
-    env["CRYPTODESK_VAR_DIR"] = str(var_dir)
-    env["CRYPTODESK_LOG_LEVEL"] = "WARNING"
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def run_command(args: list[str], env: dict[str, str]) -> str:
-    completed = subprocess.run(
-        [cryptodesk_executable(), *args], env=env, capture_output=True, text=True, check=False
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(
-            f"cryptodesk {args[0]} failed ({completed.returncode}):\n{completed.stderr[-2000:]}"
-        )
-    return completed.stdout
 
 
 def prepare_database(env: dict[str, str]) -> str:

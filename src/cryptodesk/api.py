@@ -15,8 +15,14 @@ from ninja.security import HttpBearer
 from cryptodesk import __version__
 from cryptodesk.accounts.models import Agent, ApiToken
 from cryptodesk.accounts.queries import access_token_by_secret
+from cryptodesk.complaints.api import queue_router as complaints_queue_router
+from cryptodesk.complaints.api import router as complaints_router
 from cryptodesk.core.errors import CryptodeskError, PermissionDenied
 from cryptodesk.customers.api import router as customers_router
+from cryptodesk.kb.api import router as kb_router
+from cryptodesk.macros.api import router as macros_router
+from cryptodesk.sla.api import assign_router as sla_assign_router
+from cryptodesk.sla.api import queue_router as sla_queue_router
 from cryptodesk.tickets.api import router as tickets_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -43,6 +49,12 @@ api = NinjaAPI(
 )
 api.add_router("/tickets", tickets_router)
 api.add_router("/customers", customers_router)
+api.add_router("/tickets", sla_assign_router)
+api.add_router("/queue", sla_queue_router)
+api.add_router("/kb", kb_router)
+api.add_router("/macros", macros_router)
+api.add_router("/tickets", complaints_router)
+api.add_router("/complaints", complaints_queue_router)
 
 
 def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

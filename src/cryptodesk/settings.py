@@ -106,6 +106,11 @@ INSTALLED_APPS = [
     "cryptodesk.nlu",
     "cryptodesk.web",
     "cryptodesk.portal",
+    "cryptodesk.sla",
+    "cryptodesk.macros",
+    "cryptodesk.complaints",
+    "cryptodesk.kb",
+    "cryptodesk.mail",
     "cryptodesk.demo",
 ]
 
@@ -265,8 +270,66 @@ CRYPTODESK_PIPELINE = {
     "understand": "cryptodesk.nlu.stage.understand_message",
     "triage": "cryptodesk.nlu.triage.triage_by_rules",
 }
+# How a message meant for the customer leaves through its ticket's channel: channel name ->
+# dotted path of a callable taking the message id, called after commit. Channels missing here
+# (portal, api) deliver by letting the customer read the ticket.
+CRYPTODESK_OUTBOUND: dict[str, str] = {
+    "email": "cryptodesk.mail.outbound.deliver_message",
+}
 # The intent model the understand stage loads (default: the one shipped in cryptodesk/nlu/model).
 CRYPTODESK_INTENT_MODEL = os.environ.get("CRYPTODESK_INTENT_MODEL", "")
+
+# --- email channel (docs/email.md) ---
+# Outbound SMTP for mailboxes without their own smtp_url: CRYPTODESK_SMTP_URL is
+# smtp://user:password@host:587?starttls, smtps://user:password@host:465 or smtp://host:25.
+def email_settings() -> dict[str, Any]:
+    from urllib.parse import unquote, urlsplit
+
+    url = os.environ.get("CRYPTODESK_SMTP_URL", "").strip()
+    if not url:
+        return {"EMAIL_HOST": "localhost", "EMAIL_PORT": 25}
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps", "smtp+starttls"}:
+        raise ImproperlyConfigured("CRYPTODESK_SMTP_URL must start with smtp:// or smtps://.")
+    return {
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": parts.scheme == "smtp+starttls" or "starttls" in parts.query,
+    }
+
+
+_email = email_settings()
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if not PRODUCTION and not os.environ.get("CRYPTODESK_SMTP_URL", "").strip():
+    # The embedded mode without a mail server: outgoing mail is written to files instead.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "outbox"
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("CRYPTODESK_DEFAULT_FROM_EMAIL", "support@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Inbound: the SMTP listener's limits, the per-sender rate limit, the spool of raw messages
+# not yet committed, and the delays (seconds) between attempts to send a reply.
+CRYPTODESK_SMTPD_HOST = os.environ.get("CRYPTODESK_SMTPD_HOST", "127.0.0.1")
+CRYPTODESK_SMTPD_PORT = int(os.environ.get("CRYPTODESK_SMTPD_PORT", "2525"))
+CRYPTODESK_EMAIL_MAX_BYTES = int(os.environ.get("CRYPTODESK_EMAIL_MAX_BYTES", 25 << 20))
+CRYPTODESK_EMAIL_MAX_RECIPIENTS = int(os.environ.get("CRYPTODESK_EMAIL_MAX_RECIPIENTS", "20"))
+CRYPTODESK_EMAIL_RATE_LIMIT = int(os.environ.get("CRYPTODESK_EMAIL_RATE_LIMIT", "30"))
+CRYPTODESK_MAIL_SPOOL_DIR = Path(
+    os.environ.get("CRYPTODESK_MAIL_SPOOL_DIR", VAR_DIR / "mail-spool")
+)
+CRYPTODESK_MAIL_SPOOL_FSYNC = env_bool("CRYPTODESK_MAIL_SPOOL_FSYNC", True)
+CRYPTODESK_EMAIL_RETRY_DELAYS = [
+    int(x) for x in env_list("CRYPTODESK_EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])
+]
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,12 @@ urlpatterns = [
     path("tickets/", include("cryptodesk.tickets.urls")),
     path("customers/", include("cryptodesk.customers.urls")),
     path("support/", include("cryptodesk.portal.urls")),
+    path("help/", include("cryptodesk.kb.public_urls")),
+    path("kb/", include("cryptodesk.kb.urls")),
+    path("sla/", include("cryptodesk.sla.urls")),
+    path("macros/", include("cryptodesk.macros.urls")),
+    path("complaints/", include("cryptodesk.complaints.urls")),
+    path("mail/", include("cryptodesk.mail.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -149,7 +149,9 @@ def test_demo_prepares_data_and_prints_logins(tmp_path: Path) -> None:
     env = {"CRYPTODESK_VAR_DIR": str(tmp_path), "DATABASE_URL": ""}
     result = run_cli("demo", "--no-serve", "--tickets", "30", "--customers", "20", env=env)
     assert result.returncode == 0, result.stderr
-    assert "32 tickets" in result.stdout
+    # 30 generated, 2 security cases, 2 SLA showcases, 3 demo emails.
+    assert "37 tickets" in result.stdout
+    assert "Help center: http://127.0.0.1:8000/help/" in result.stdout
     assert "cryptodesk-demo" in result.stdout
     assert "mei" in result.stdout
     again = run_cli("demo", "--no-serve", env=env)

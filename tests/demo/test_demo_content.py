@@ -27,7 +27,8 @@ def test_content_covers_every_topic(language: str) -> None:
 
 def test_loader_creates_tickets_in_every_status_and_language(db: None) -> None:
     summary = load_demo(customers=30, tickets=60, seed=3)
-    assert summary.tickets == Ticket.objects.count() == 62
+    # 60 generated, 2 security cases, 2 SLA showcases (breached, at risk), 3 demo emails.
+    assert summary.tickets == Ticket.objects.count() == 67
     assert Ticket.objects.filter(is_security_case=True).count() == 2
     assert summary.messages == Message.objects.count()
     assert set(Ticket.objects.values_list("language", flat=True)) == set(LANGUAGE_FILES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cryptodesk.nlu.language import chinese_script, detect_language
+from cryptodesk.nlu.language import chinese_script, detect_language, support_language
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,30 @@ def test_shared_characters_are_not_simplified_evidence() -> None:
     assert chinese_script("皇后") == "zh-hans"
     # 台 is standard in Taiwan; 灣 is Traditional only.
     assert chinese_script("台灣") == "zh-hant"
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("en", "en"),
+        ("en-GB", "en"),
+        ("EN_us", "en"),
+        ("zh", "zh-hans"),
+        ("zh-CN", "zh-hans"),
+        ("zh-Hans", "zh-hans"),
+        ("zh_hans_SG", "zh-hans"),
+        ("zh-TW", "zh-hant"),
+        ("zh-hk", "zh-hant"),
+        ("zh-MO", "zh-hant"),
+        ("zh_Hant", "zh-hant"),
+        ("zh-Hant-TW", "zh-hant"),
+        ("fr", None),
+        ("", None),
+        (None, None),
+        ("  ", None),
+    ],
+)
+def test_support_language_answers_every_tag_in_a_language_we_support(
+    tag: str | None, expected: str | None
+) -> None:
+    assert support_language(tag) == expected

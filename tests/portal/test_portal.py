@@ -9,11 +9,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cryptodesk.tickets.models import Message, Status, Ticket
+from cryptodesk.tickets.queries import access_ticket_by_portal_token
 
 
 def form_key(client: Client) -> str:
     html = client.get("/support/new/").content.decode()
     match = re.search(r'name="form_key" value="([0-9a-f]{32})"', html)
+    assert match is not None
+    return match.group(1)
+
+
+def link_token(response: Any) -> str:
+    match = re.fullmatch(r"/support/t/([^/]+)/", response["Location"])
     assert match is not None
     return match.group(1)
 
@@ -52,7 +59,9 @@ def test_double_submit_creates_one_ticket(db: None) -> None:
     key = form_key(client)
     first = submit(client, form_key=key)
     second = submit(client, form_key=key)
-    assert first["Location"] == second["Location"]
+    # The links carry a signing timestamp, so compare the ticket each one opens.
+    assert access_ticket_by_portal_token(link_token(first)) == Ticket.objects.get()
+    assert access_ticket_by_portal_token(link_token(second)) == Ticket.objects.get()
     assert Ticket.objects.count() == 1
 
 
@@ -149,4 +158,13 @@ def test_request_is_accepted_when_the_rate_limit_cache_is_down(
     response = submit(Client())
     assert response.status_code == 302
     assert Ticket.objects.count() == 1
-    assert "Rate limit cache unavailable" in caplog.text
+    assert "Rate limit 'portal-submissions' skipped: the cache is unavailable" in caplog.text
+
+
+def test_an_attachment_over_the_size_limit_is_refused(db: None, settings: Any) -> None:
+    settings.CRYPTODESK_MAX_ATTACHMENT_BYTES = 1 << 20
+    big = SimpleUploadedFile("screen.png", b"\x89PNG" + b"\x00" * (2 << 20), "image/png")
+    response = submit(Client(), attachments=[big])
+    assert response.status_code == 400
+    assert "larger than 1 MB" in response.content.decode()
+    assert Ticket.objects.count() == 0

@@ -205,7 +205,9 @@ def test_events_are_published_only_after_commit(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         ingest()
-    assert len(callbacks) == 1  # one broadcast; no assignee, so no notification task
+    # One broadcast and the SLA follow-up task (acknowledgement, assignment); no assignee, so
+    # no notification task.
+    assert len(callbacks) == 2
 
 
 @pytest.mark.django_db(transaction=True)

@@ -27,7 +27,7 @@ API_LIST_QUERIES = 6  # token, caller's teams, count, tickets, tags, identities
 API_DETAIL_QUERIES = 7
 API_CUSTOMER_QUERIES = 6
 QUEUE_PAGE_QUERIES = 16
-TICKET_PAGE_QUERIES = 17
+TICKET_PAGE_QUERIES = 18  # + the complaint panel's lookup
 
 
 def count_queries(call: Callable[[], Any]) -> int:

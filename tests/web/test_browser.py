@@ -8,48 +8,25 @@ browser, and checks the database after the browser has closed.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from cryptodesk.accounts.models import Agent
 from cryptodesk.tickets.actions import do_ingest_message
 from cryptodesk.tickets.models import AuthorKind, Message, Status, Ticket
+from tests.browser import chromium
+from tests.browser import chromium_available as chromium_available  # noqa: F401
 from tests.conftest import PASSWORD, inbound
 from tests.live import live_asgi_server as live_asgi_server  # noqa: F401
 from tests.live import session_key_for
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 SCREENSHOT = Path("/tmp/cryptodesk-e2e.png")
 WAIT_MS = 15_000
-
-
-@pytest.fixture
-def chromium_available() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"Chromium is not installed at {CHROMIUM}"
-    if os.environ.get("CRYPTODESK_REQUIRE_SERVICES") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@contextmanager
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def new_context(browser: Browser) -> BrowserContext:

@@ -12,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(models.TextChoices):
     AGENT = "agent", _("Agent")
+    KB_EDITOR = "kb_editor", _("Knowledge-base editor")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMIN = "admin", _("Admin")
 
 
-ROLE_RANK = {Role.AGENT: 1, Role.SUPERVISOR: 2, Role.ADMIN: 3}
+# An agent who also writes help-center articles ranks between agents and supervisors.
+ROLE_RANK = {Role.AGENT: 1, Role.KB_EDITOR: 2, Role.SUPERVISOR: 3, Role.ADMIN: 4}
 
 
 class Team(models.Model):
@@ -52,6 +54,12 @@ class Skill(models.Model):
         return f"{self.kind}:{self.code}"
 
 
+class Presence(models.TextChoices):
+    ONLINE = "online", _("Online")
+    AWAY = "away", _("Away")
+    OFFLINE = "offline", _("Offline")
+
+
 class Agent(models.Model):
     """The support side of a Django user: role, teams, skills and how many tickets they can hold.
 
@@ -68,6 +76,11 @@ class Agent(models.Model):
     capacity = models.PositiveIntegerField(default=10)
     # Empty means "follow the browser".
     ui_language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
+    # Automatic assignment only picks agents who are online (issue 3, routing).
+    presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.OFFLINE)
+    presence_changed_at = models.DateTimeField(null=True, blank=True)
+    # Round-robin among equally loaded agents: the one assigned longest ago goes first.
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["display_name"]

@@ -15,9 +15,13 @@ from mnemonic import Mnemonic
 
 from cryptodesk.accounts.actions import do_create_agent
 from cryptodesk.accounts.models import Agent, Role, Skill, Team
+from cryptodesk.complaints.demo import load_demo_complaints
 from cryptodesk.customers.actions import do_get_or_create_customer
 from cryptodesk.customers.models import Customer, Identity
 from cryptodesk.demo.content import LanguageContent, Scenario, available_languages, load_language
+from cryptodesk.kb.demo import load_help_center
+from cryptodesk.mail.demo import load_demo_mail
+from cryptodesk.sla.demo import load_demo_sla
 from cryptodesk.tickets.actions import (
     TicketChanges,
     check_update_ticket,
@@ -297,8 +301,15 @@ def load_demo(
         if progress is not None:
             progress(1)
     messages += create_security_cases(rng, by_language)
+    load_help_center()
+    messages += load_demo_complaints()
+    messages += load_demo_sla()
+    messages += load_demo_mail()
     return DemoSummary(
-        agents=len(agents), customers=len(people), tickets=tickets + 2, messages=messages
+        agents=len(agents),
+        customers=len(people),
+        tickets=Ticket.objects.count(),
+        messages=messages,
     )
 
 

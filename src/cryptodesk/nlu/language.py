@@ -76,6 +76,24 @@ ONE_WORD_MESSAGES = {
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+SUPPORT_LANGUAGES = ("en", "zh-hans", "zh-hant")
+TRADITIONAL_REGIONS = frozenset({"tw", "hk", "mo"})
+
+
+def support_language(tag: str | None) -> str | None:
+    """The language a customer is answered in for a language tag (``zh_Hant``, ``zh-TW``,
+    ``zh-Hant-HK``, ``en-GB``, any case): ``en``, ``zh-hans`` or ``zh-hant``; None for empty
+    or other languages."""
+    parts = (tag or "").strip().lower().replace("_", "-").split("-")
+    if parts[0] == "en":
+        return "en"
+    if parts[0] != "zh":
+        return None
+    if "hant" in parts or TRADITIONAL_REGIONS.intersection(parts):
+        return "zh-hant"
+    return "zh-hans"
+
+
 def detect_language(text: str) -> str:
     """Return the language code of ``text``, or ``""`` when it has no letters at all."""
     counts = _script_counts(text)

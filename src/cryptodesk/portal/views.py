@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import uuid
 
-from django.core.cache import cache
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from redis.exceptions import RedisError
 
 from cryptodesk.core.errors import CryptodeskError, NotFound
+from cryptodesk.core.ratelimit import within_limit
+from cryptodesk.kb.actions import do_record_suggestion_event
+from cryptodesk.kb.models import SuggestionEvent
+from cryptodesk.kb.text import ui_language
 from cryptodesk.portal.forms import ReplyForm, RequestForm
 from cryptodesk.tickets.actions import do_ingest_message
 from cryptodesk.tickets.models import Channel
@@ -26,7 +27,6 @@ from cryptodesk.tickets.queries import (
 )
 
 SUBMISSIONS_PER_HOUR = 20
-logger = logging.getLogger(__name__)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -39,24 +39,9 @@ def form_idempotency_key(owner: str, form_key: str) -> str:
 
 
 def over_rate_limit(request: HttpRequest) -> bool:
-    key = f"portal-submissions:{client_address(request)}"
-    try:
-        cache.add(key, 0, timeout=3600)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=3600)
-            count = 1
-    except (ConnectionError, OSError, RedisError):
-        # Without the cache there is no counter; accepting the request beats losing it.
-        logger.warning("Rate limit cache unavailable; accepting the request")
-        return False
-    return count > SUBMISSIONS_PER_HOUR
-
-
-def ui_language() -> str:
-    language = (get_language() or "en").lower()
-    return language if language in ("en", "zh-hans", "zh-hant") else "en"
+    return not within_limit(
+        f"portal-submissions:{client_address(request)}", SUBMISSIONS_PER_HOUR, 3600
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,8 +57,14 @@ def new_request(request: HttpRequest) -> HttpResponse:
     if over_rate_limit(request):
         form.add_error(None, _("Too many requests from your network. Try again in an hour."))
         return render(request, "portal/new.html", {"form": form}, status=429)
+    # One byte past the limit is enough for the message path to refuse a file; never hold a
+    # huge upload in memory.
     attachments = tuple(
-        InboundAttachment(upload.name or "attachment", upload.content_type or "", upload.read())
+        InboundAttachment(
+            upload.name or "attachment",
+            upload.content_type or "",
+            upload.read(settings.CRYPTODESK_MAX_ATTACHMENT_BYTES + 1),
+        )
         for upload in request.FILES.getlist("attachments")
     )
     try:
@@ -98,6 +89,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
     except CryptodeskError as error:
         form.add_error(None, error.message)
         return render(request, "portal/new.html", {"form": form}, status=400)
+    # The request was sent: articles suggested on this form did not deflect it.
+    do_record_suggestion_event(form.cleaned_data["form_key"], SuggestionEvent.Kind.SUBMITTED)
     token = portal_link_token(result.ticket)
     return redirect("portal:follow", token=token)
 

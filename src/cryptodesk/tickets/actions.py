@@ -21,14 +21,17 @@ import nh3
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cryptodesk.accounts.models import Agent, Role, Team
+from cryptodesk.core import clock
 from cryptodesk.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from cryptodesk.customers.actions import do_get_or_create_customer
 from cryptodesk.customers.models import Customer
 from cryptodesk.guard.warnings import customer_warning
+from cryptodesk.sla import tasks as sla_tasks
+from cryptodesk.sla import tracking as sla_tracking
 from cryptodesk.tickets import tasks
 from cryptodesk.tickets.models import (
     STATUS_TRANSITIONS,
@@ -109,7 +112,7 @@ class TicketChanges:
 
 
 def now() -> datetime:
-    return timezone.now()
+    return clock.now()
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -329,6 +332,20 @@ def find_thread(inbound: InboundMessage, customer: Customer) -> Ticket | None:
     return ticket
 
 
+def deliver_on_commit(message: Message) -> None:
+    """Send a message meant for the customer out through its channel once the transaction
+    commits. Channels register their sender in ``settings.CRYPTODESK_OUTBOUND``; the others
+    (web form, API) deliver by showing the ticket to the customer."""
+    if message.is_internal or message.author_kind == AuthorKind.CUSTOMER:
+        return
+    path = settings.CRYPTODESK_OUTBOUND.get(message.channel)
+    if path is None:
+        return
+    deliver = import_string(path)
+    message_id = message.pk
+    transaction.on_commit(lambda: deliver(message_id))
+
+
 def notify_after_commit(agent_id: int, event_id: int) -> None:
     transaction.on_commit(lambda: tasks.notify_agent.enqueue(agent_id, event_id))
 
@@ -390,9 +407,17 @@ def persist_inbound(
             last_customer_message_at=at,
         )
         ticket.set_priority(triage.priority)
+        tier_team_id = sla_tracking.team_for_tier(customer.tier)
+        if tier_team_id is not None and not guarded.is_security_case:
+            ticket.team_id = tier_team_id  # a dedicated desk for this tier (VIP)
         ticket.save()
         if triage.tags:
             set_tags(ticket, list(triage.tags))
+        sla_tracking.start_clocks(ticket, customer, at)
+        ticket.save(update_fields=sla_tracking.SLA_TICKET_FIELDS)
+        sla_tasks.after_ticket_created_on_commit(
+            ticket.pk, acknowledge=inbound.channel != Channel.CHAT and not inbound.automated
+        )
         events.append(
             record_event(
                 ticket,
@@ -426,6 +451,7 @@ def persist_inbound(
         events += mark_security_case(ticket, guarded, at)
         events.append(add_security_warning(ticket, customer, understanding.language, at))
     if not ticket_created:
+        sla_tracking.on_customer_message(ticket, customer, at, automated=inbound.automated)
         if ticket.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
             events.append(
                 record_event(
@@ -449,8 +475,13 @@ def persist_inbound(
                 "is_security_case",
                 "priority",
                 "priority_rank",
+                *sla_tracking.SLA_TICKET_FIELDS,
             ]
         )
+        if understanding.anger:
+            from cryptodesk.complaints.actions import on_angry_customer_message
+
+            on_angry_customer_message(ticket, at)
     publish_on_commit(ticket, events)
     if ticket.assignee_id is not None:
         notify_after_commit(ticket.assignee_id, message_event.pk)
@@ -495,6 +526,7 @@ def add_security_warning(
         text=customer_warning(language or customer.language),
         created_at=at,
     )
+    deliver_on_commit(warning)
     return record_event(
         ticket, EventKind.MESSAGE, actor_kind=AuthorKind.SYSTEM, message=warning, at=at
     )
@@ -567,6 +599,7 @@ def do_add_agent_message(
                 created_at=at,
             )
             store_attachments(message, attachments)
+            deliver_on_commit(message)
             events = [
                 record_event(
                     locked,
@@ -582,12 +615,15 @@ def do_add_agent_message(
             if not internal and locked.first_response_at is None:
                 locked.first_response_at = at
                 fields.append("first_response_at")
+            if not internal:
+                sla_tracking.on_agent_reply(locked, at)
+                fields += sla_tracking.SLA_TICKET_FIELDS
             target = status or (
                 Status.OPEN if not internal and locked.status == Status.NEW else None
             )
             if target and target != locked.status:
                 events.append(change_status(locked, target, agent, at))
-                fields += ["status", "solved_at", "closed_at"]
+                fields += ["status", "solved_at", "closed_at", *sla_tracking.SLA_TICKET_FIELDS]
             locked.updated_at = at
             locked.save(update_fields=fields)
             publish_on_commit(locked, events)
@@ -618,13 +654,19 @@ def change_status(ticket: Ticket, target: str, actor: Agent | None, at: datetime
         data={"from": ticket.status, "to": target},
         at=at,
     )
+    previous = ticket.status
     ticket.status = target
     if target == Status.SOLVED:
         ticket.solved_at = at
+        # A complaint on the ticket becomes resolved and schedules its follow-up (issue 3).
+        from cryptodesk.complaints.actions import on_ticket_solved
+
+        on_ticket_solved(ticket, at)
     elif target == Status.CLOSED:
         ticket.closed_at = at
     else:
         ticket.solved_at = None
+    sla_tracking.on_status_change(ticket, previous, target, at)
     return event
 
 
@@ -643,7 +685,7 @@ def check_update_ticket(
         fields: set[str] = {"updated_at"}
         if changes.status is not None and changes.status != locked.status:
             events.append(change_status(locked, changes.status, agent, at))
-            fields |= {"status", "solved_at", "closed_at"}
+            fields |= {"status", "solved_at", "closed_at", *sla_tracking.SLA_TICKET_FIELDS}
         if changes.priority is not None and changes.priority != locked.priority:
             if changes.priority not in Priority.values:
                 raise ValidationFailed(
@@ -662,7 +704,8 @@ def check_update_ticket(
                 )
             )
             locked.set_priority(changes.priority)
-            fields |= {"priority", "priority_rank"}
+            sla_tracking.refresh_policy(locked, locked.customer, at)
+            fields |= {"priority", "priority_rank", *sla_tracking.SLA_TICKET_FIELDS}
         subject = " ".join(changes.subject.split()) if changes.subject is not None else None
         if subject is not None and subject != locked.subject:
             if not subject or len(subject) > MAX_SUBJECT_CHARS:
@@ -793,3 +836,16 @@ def apply_team(
     )
     ticket.team = team
     return [event]
+
+
+# --- channel events (added for the email channel) ---------------------------------------------
+
+
+def do_record_channel_event(ticket_number: int, kind: str, data: dict[str, Any]) -> TicketEvent:
+    """Record what a channel reports about a ticket (a bounced or failed email) as a system
+    event, published after commit. Joins the caller's transaction when there is one."""
+    with transaction.atomic():
+        ticket = Ticket.objects.get(pk=ticket_number)
+        event = record_event(ticket, kind, actor_kind=AuthorKind.SYSTEM, data=data)
+        publish_on_commit(ticket, [event])
+    return event

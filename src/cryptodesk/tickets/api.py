@@ -14,6 +14,7 @@ from cryptodesk.accounts.models import Agent
 from cryptodesk.core.errors import ValidationFailed
 from cryptodesk.core.http import json_response
 from cryptodesk.core.ids import parse_id
+from cryptodesk.sla.queries import URGENCY_ORDER, sla_json
 from cryptodesk.tickets.actions import (
     UNSET,
     TicketChanges,
@@ -105,6 +106,16 @@ class MessageOut(Schema):
     created_at: datetime
 
 
+class SlaOut(Schema):
+    policy: int | None
+    first_response_due: datetime | None
+    next_response_due: datetime | None
+    resolution_due: datetime | None
+    breached: bool
+    paused: bool
+    state: str
+
+
 class TicketOut(Schema):
     number: int
     subject: str
@@ -121,6 +132,7 @@ class TicketOut(Schema):
     updated_at: datetime
     first_response_at: datetime | None
     solved_at: datetime | None
+    sla: SlaOut
 
 
 class TicketDetailOut(TicketOut):
@@ -173,6 +185,7 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
         "updated_at": ticket.updated_at,
         "first_response_at": ticket.first_response_at,
         "solved_at": ticket.solved_at,
+        "sla": sla_json(ticket),
     }
 
 
@@ -261,7 +274,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> HttpRes
         tickets = tickets.filter(tags__name=filters.tag)
     if filters.channel:
         tickets = tickets.filter(channel=filters.channel)
-    paginator = Paginator(tickets.order_by("-priority_rank", "created_at", "id"), PAGE_SIZE)
+    paginator = Paginator(tickets.order_by(*URGENCY_ORDER), PAGE_SIZE)
     page = paginator.get_page(filters.page) if filters.page <= paginator.num_pages else None
     return json_response(
         {

@@ -4,6 +4,7 @@ realtime event log (an event's id is what a reconnecting client resumes from).""
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cryptodesk.accounts.models import Agent, Team
@@ -117,11 +118,39 @@ class Ticket(models.Model):
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
+    # SLA (issue 3; written only by cryptodesk.sla.tracking): the policy, the due time of each
+    # running target, ``sla_due`` the nearest of them (None while paused: the queue sorts on
+    # it), and whether any target was missed.
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_response_due = models.DateTimeField(null=True, blank=True)
+    next_response_due = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True)
+    sla_due = models.DateTimeField(null=True, blank=True)
+    sla_warn_at = models.DateTimeField(null=True, blank=True)
+    sla_breached = models.BooleanField(default=False)
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    sla_escalated_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-priority_rank", "created_at"]
         indexes = [
             models.Index(fields=["status", "-priority_rank", "created_at"], name="ticket_queue"),
+            # The console queue and /api/v1/queue: urgency first, then SLA due time, then age.
+            models.Index(
+                F("priority_rank").desc(),
+                # ASC is NULLS LAST on PostgreSQL, as the queue sorts (SQLite cannot say it).
+                "sla_due",
+                "created_at",
+                "id",
+                condition=Q(status__in=["new", "open", "pending", "on_hold"]),
+                name="ticket_urgency",
+            ),
+            models.Index(
+                fields=["sla_breached"], condition=Q(sla_breached=True), name="ticket_breached"
+            ),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["team", "status"], name="ticket_team_status"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer"),
@@ -204,6 +233,12 @@ class EventKind(models.TextChoices):
     SUBJECT = "subject", _("Subject changed")
     CUSTOM_FIELDS = "custom_fields", _("Fields changed")
     SECURITY = "security", _("Security case")
+    SLA = "sla", _("SLA")
+    ESCALATION = "escalation", _("Escalated")
+    COMPLAINT = "complaint", _("Complaint")
+    REMEDY = "remedy", _("Remedy")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    EMAIL = "email", _("Email")
 
 
 class TicketEvent(models.Model):

@@ -53,6 +53,8 @@ class InboundMessage:
     tags: tuple[str, ...] = ()
     language_hint: str = ""
     received_at: datetime | None = None
+    # Written by a machine (auto-reply, mailer-daemon, bulk): never auto-acknowledged.
+    automated: bool = False
 
     def with_changes(self, **changes: Any) -> InboundMessage:
         return replace(self, **changes)

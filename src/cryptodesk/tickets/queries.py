@@ -39,7 +39,7 @@ def visible_tickets(agent: Agent) -> QuerySet[Ticket]:
 def tickets_for_listing(agent: Agent) -> QuerySet[Ticket]:
     return (
         visible_tickets(agent)
-        .select_related("customer", "assignee", "team")
+        .select_related("customer", "assignee", "team", "sla_policy")
         .prefetch_related("tags", "customer__identities")
     )
 

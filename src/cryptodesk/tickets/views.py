@@ -19,6 +19,7 @@ from cryptodesk.accounts.models import Team
 from cryptodesk.accounts.queries import active_agents
 from cryptodesk.core.errors import CryptodeskError, ValidationFailed
 from cryptodesk.core.ids import parse_id
+from cryptodesk.sla.queries import URGENCY_ORDER
 from cryptodesk.tickets.actions import (
     UNSET,
     TicketChanges,
@@ -96,7 +97,7 @@ def apply_queue_filters(
         if (number := parse_id(query)) is not None:
             condition |= Q(pk=number)
         tickets = tickets.filter(condition).distinct()
-    return tickets.order_by("-priority_rank", "created_at", "id"), params
+    return tickets.order_by(*URGENCY_ORDER), params
 
 
 @require_GET

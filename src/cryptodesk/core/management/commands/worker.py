@@ -16,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from cryptodesk.sla.tasks import schedule_next_check
+
+        # Periodic work reschedules itself; a starting worker makes sure the chain exists.
+        if not options["batch"]:
+            schedule_next_check()
         arguments = ["--interval", str(options["interval"]), "--queue-name", "*"]
         if options["batch"]:
             arguments.append("--batch")

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cryptodesk.demo.loader import AGENTS, DEMO_PASSWORD, load_demo
+from cryptodesk.mail.smtpd import start_demo_smtpd
 from cryptodesk.tickets.models import Ticket
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self.start_worker()
+        start_demo_smtpd(console)
         call_command("serve", host=options["host"], port=options["port"])
 
     def load(self, console: Console, customers: int, tickets: int) -> None:
@@ -71,6 +73,7 @@ class Command(BaseCommand):
         for username, display, role, _teams, _languages in AGENTS:
             table.add_row(username, DEMO_PASSWORD, str(role), display)
         console.print(table)
+        console.print(f"Help center: http://{host}:{port}/help/")
         console.print(f"Customer request form: http://{host}:{port}/support/new/")
 
     def start_worker(self) -> None:
