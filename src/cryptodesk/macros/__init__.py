@@ -1,0 +1,1 @@
+"""Reply templates (macros): text with variables, one version per language, optional actions."""
