@@ -1,0 +1,1 @@
+"""The help center and knowledge base: articles in several languages and hybrid search."""
