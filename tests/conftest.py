@@ -13,6 +13,7 @@ from django.test import Client
 
 from cryptodesk.accounts.actions import do_create_agent, do_create_api_token
 from cryptodesk.accounts.models import Agent, ApiToken, Role, Team
+from cryptodesk.mail.actions import forget_mailboxes
 from cryptodesk.tickets.actions import IngestResult, do_ingest_message
 from cryptodesk.tickets.models import Ticket
 from cryptodesk.tickets.pipeline import InboundMessage, Sender
@@ -54,6 +55,8 @@ def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CRYPTODESK_PIPELINE = CORE_PIPELINE
+    # Each test's database is rolled back: no mailbox read by an earlier test may linger.
+    forget_mailboxes()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 
 from cryptodesk.accounts.models import Agent, Team
-from cryptodesk.mail.actions import do_queue_outbound, do_receive_email
+from cryptodesk.mail.actions import do_queue_outbound, do_receive_email, forget_mailboxes
 from cryptodesk.mail.models import EmailMessage, Mailbox
 from cryptodesk.tickets.actions import do_add_agent_message
 from cryptodesk.tickets.models import Message, Ticket
@@ -113,6 +113,7 @@ def add_demo_mail() -> None:
     Mailbox.objects.get_or_create(
         address=VIP, defaults={"display_name": "CryptoDesk VIP desk", "team": vip}
     )
+    forget_mailboxes()  # this process may hold mailboxes read before these existed
     for message in demo_messages():
         do_receive_email(message)
     first = EmailMessage.objects.filter(msgid="<demo-gbk-1@example.cn>").first()
