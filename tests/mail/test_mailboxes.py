@@ -33,7 +33,8 @@ def test_demo_mail_lands_in_the_demo_mailboxes_after_the_cache_was_filled(db: No
             "mailbox__address", flat=True
         )
     )
-    assert addresses and addresses <= {DEMO_SUPPORT, DEMO_VIP}
+    assert addresses
+    assert addresses <= {DEMO_SUPPORT, DEMO_VIP}
     assert not EmailMessage.objects.filter(direction="in", mailbox__isnull=True).exists()
 
 
@@ -58,5 +59,6 @@ def test_a_mailbox_added_in_the_admin_takes_mail_at_once(
     received = do_receive_email(email("vip@desk.example", 1), recipients=["vip@desk.example"])
     assert received.status == "accepted"
     record = EmailMessage.objects.get(pk=received.email_id)
-    assert record.mailbox is not None and record.mailbox.address == "vip@desk.example"
+    assert record.mailbox is not None
+    assert record.mailbox.address == "vip@desk.example"
     assert mailbox_for(None, [SUPPORT]) == mailbox
