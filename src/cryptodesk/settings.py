@@ -268,6 +268,8 @@ CRYPTODESK_MAX_MESSAGE_CHARS = 100_000
 CRYPTODESK_PIPELINE = {
     "guard": "cryptodesk.guard.redact.guard_message",
     "understand": "cryptodesk.nlu.stage.understand_message",
+    # The same stage for a batch (email ingestion understands many messages at once).
+    "understand_many": "cryptodesk.nlu.stage.understand_messages",
     "triage": "cryptodesk.nlu.triage.triage_by_rules",
 }
 # How a message meant for the customer leaves through its ticket's channel: channel name ->
@@ -278,6 +280,7 @@ CRYPTODESK_OUTBOUND: dict[str, str] = {
 }
 # The intent model the understand stage loads (default: the one shipped in cryptodesk/nlu/model).
 CRYPTODESK_INTENT_MODEL = os.environ.get("CRYPTODESK_INTENT_MODEL", "")
+
 
 # --- email channel (docs/email.md) ---
 # Outbound SMTP for mailboxes without their own smtp_url: CRYPTODESK_SMTP_URL is

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from cryptodesk.core.memo import remembered
 from cryptodesk.customers.models import Customer
 from cryptodesk.nlu.models import TriageRule
 from cryptodesk.tickets.models import PRIORITY_RANK, Priority
@@ -42,6 +43,10 @@ def shipped_rules() -> dict[str, Rule]:
 def rule_for(intent: str) -> Rule | None:
     if not intent or intent == "unknown":
         return None
+    return remembered(("nlu.triage_rule", intent), lambda: load_rule(intent))
+
+
+def load_rule(intent: str) -> Rule | None:
     row = TriageRule.objects.select_related("team").filter(intent=intent).first()
     if row is not None:
         if not row.active:

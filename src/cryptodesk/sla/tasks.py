@@ -10,10 +10,10 @@ import os
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django_tasks import task
 
 from cryptodesk.core import clock
+from cryptodesk.core.taskqueue import enqueue_on_commit
 
 CHECK_TASK_PATH = "cryptodesk.sla.tasks.sla_check_periodic"
 
@@ -33,7 +33,7 @@ def check_interval() -> timedelta:
 
 
 def after_ticket_created_on_commit(number: int, *, acknowledge: bool) -> None:
-    transaction.on_commit(lambda: after_ticket_created.enqueue(number, acknowledge))
+    enqueue_on_commit(lambda: after_ticket_created.enqueue(number, acknowledge))
 
 
 @task()

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from cryptodesk.core.memo import remembered
 from cryptodesk.customers.models import Customer
 from cryptodesk.sla.clock import Schedule, add_business_time, business_time_between
 from cryptodesk.sla.models import DEFAULT_TIER, SlaPolicy, SlaTarget, TargetKind, TierTeam
@@ -39,22 +40,29 @@ FINAL_STATUSES = frozenset({"closed"})
 
 def policy_for(priority: str, tier: str) -> SlaPolicy | None:
     """The active policy for a priority and tier; a tier without its own uses ``standard``."""
-    candidates = (
-        SlaPolicy.objects.select_related("calendar")
-        .filter(active=True, priority=priority, tier__in={tier, DEFAULT_TIER})
-        .order_by()
-    )
-    by_tier = {policy.tier: policy for policy in candidates}
-    return by_tier.get(tier) or by_tier.get(DEFAULT_TIER)
+
+    def load() -> SlaPolicy | None:
+        candidates = (
+            SlaPolicy.objects.select_related("calendar")
+            .filter(active=True, priority=priority, tier__in={tier, DEFAULT_TIER})
+            .order_by()
+        )
+        by_tier = {policy.tier: policy for policy in candidates}
+        return by_tier.get(tier) or by_tier.get(DEFAULT_TIER)
+
+    return remembered(("sla.policy", priority, tier), load)
 
 
 def team_for_tier(tier: str) -> int | None:
     """The dedicated team's id for a tier (VIP desks), if the tier has one."""
-    return TierTeam.objects.filter(tier=tier).values_list("team_id", flat=True).first()
+    return remembered(
+        ("sla.tier_team", tier),
+        lambda: TierTeam.objects.filter(tier=tier).values_list("team_id", flat=True).first(),
+    )
 
 
 def schedule_of(policy: SlaPolicy) -> Schedule:
-    return policy.calendar.schedule()
+    return remembered(("sla.schedule", policy.calendar_id), policy.calendar.schedule)
 
 
 def place(target: SlaTarget, policy: SlaPolicy, schedule: Schedule) -> None:
@@ -74,9 +82,14 @@ def running_targets(ticket: Ticket) -> list[SlaTarget]:
     return list(SlaTarget.objects.filter(ticket=ticket, completed_at__isnull=True).order_by("kind"))
 
 
-def start_target(ticket: Ticket, kind: str, policy: SlaPolicy, at: datetime) -> SlaTarget:
+def new_target(ticket: Ticket, kind: str, policy: SlaPolicy, at: datetime) -> SlaTarget:
     target = SlaTarget(ticket=ticket, kind=kind, started_at=at)
     place(target, policy, schedule_of(policy))
+    return target
+
+
+def start_target(ticket: Ticket, kind: str, policy: SlaPolicy, at: datetime) -> SlaTarget:
+    target = new_target(ticket, kind, policy, at)
     target.save()
     return target
 
@@ -93,18 +106,27 @@ def sync_ticket(ticket: Ticket, targets: Iterable[SlaTarget], at: datetime) -> N
     ticket.sla_warn_at = None if paused or not warn else min(warn)
 
 
-def start_clocks(ticket: Ticket, customer: Customer, at: datetime) -> None:
-    """A new ticket: pick the policy and start the first-response and resolution clocks."""
+def start_clocks(ticket: Ticket, customer: Customer, at: datetime) -> list[SlaTarget]:
+    """A new ticket, before its first save: pick the policy and set the due times of the
+    first-response and resolution clocks. Store the returned targets with ``store_targets``
+    once the ticket is saved (one INSERT for the ticket with its due times, one for both)."""
     policy = policy_for(ticket.priority, customer.tier)
     ticket.sla_policy = policy
     if policy is None:
         sync_ticket(ticket, [], at)
-        return
+        return []
     targets = [
-        start_target(ticket, TargetKind.FIRST_RESPONSE, policy, at),
-        start_target(ticket, TargetKind.RESOLUTION, policy, at),
+        new_target(ticket, TargetKind.FIRST_RESPONSE, policy, at),
+        new_target(ticket, TargetKind.RESOLUTION, policy, at),
     ]
     sync_ticket(ticket, targets, at)
+    return targets
+
+
+def store_targets(ticket: Ticket, targets: list[SlaTarget]) -> None:
+    for target in targets:
+        target.ticket = ticket  # now that it has its id
+    SlaTarget.objects.bulk_create(targets)
 
 
 def on_customer_message(

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_agent_presence_and_kb_editor_role'),
+        ("accounts", "0003_agent_presence_and_kb_editor_role"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agent',
-            name='last_assigned_at',
+            model_name="agent",
+            name="last_assigned_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

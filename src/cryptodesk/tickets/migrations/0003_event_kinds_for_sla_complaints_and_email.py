@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0002_security_case_and_intent'),
+        ("tickets", "0002_security_case_and_intent"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ticketevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('message', 'Message'), ('status', 'Status changed'), ('priority', 'Priority changed'), ('assignee', 'Assignee changed'), ('team', 'Team changed'), ('tags', 'Tags changed'), ('subject', 'Subject changed'), ('custom_fields', 'Fields changed'), ('security', 'Security case'), ('sla', 'SLA'), ('escalation', 'Escalated'), ('complaint', 'Complaint'), ('remedy', 'Remedy'), ('follow_up', 'Follow-up'), ('email', 'Email')], max_length=20),
+            model_name="ticketevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("message", "Message"),
+                    ("status", "Status changed"),
+                    ("priority", "Priority changed"),
+                    ("assignee", "Assignee changed"),
+                    ("team", "Team changed"),
+                    ("tags", "Tags changed"),
+                    ("subject", "Subject changed"),
+                    ("custom_fields", "Fields changed"),
+                    ("security", "Security case"),
+                    ("sla", "SLA"),
+                    ("escalation", "Escalated"),
+                    ("complaint", "Complaint"),
+                    ("remedy", "Remedy"),
+                    ("follow_up", "Follow-up"),
+                    ("email", "Email"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

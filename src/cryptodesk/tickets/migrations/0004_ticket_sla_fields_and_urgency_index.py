@@ -5,71 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_agent_last_assigned_at'),
-        ('customers', '0001_initial'),
-        ('sla', '0001_initial'),
-        ('tickets', '0003_event_kinds_for_sla_complaints_and_email'),
+        ("accounts", "0004_agent_last_assigned_at"),
+        ("customers", "0001_initial"),
+        ("sla", "0001_initial"),
+        ("tickets", "0003_event_kinds_for_sla_complaints_and_email"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticket',
-            name='acknowledged_at',
+            model_name="ticket",
+            name="acknowledged_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='first_response_due',
+            model_name="ticket",
+            name="first_response_due",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='next_response_due',
+            model_name="ticket",
+            name="next_response_due",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='resolution_due',
+            model_name="ticket",
+            name="resolution_due",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_breached',
+            model_name="ticket",
+            name="sla_breached",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_due',
+            model_name="ticket",
+            name="sla_due",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_escalated_at',
+            model_name="ticket",
+            name="sla_escalated_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_paused_at',
+            model_name="ticket",
+            name="sla_paused_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_policy',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sla.slapolicy'),
+            model_name="ticket",
+            name="sla_policy",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="sla.slapolicy",
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_warn_at',
+            model_name="ticket",
+            name="sla_warn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(models.OrderBy(models.F('priority_rank'), descending=True), models.F('sla_due'), models.F('created_at'), models.F('id'), condition=models.Q(('status__in', ['new', 'open', 'pending', 'on_hold'])), name='ticket_urgency'),
+            model_name="ticket",
+            index=models.Index(
+                models.OrderBy(models.F("priority_rank"), descending=True),
+                models.F("sla_due"),
+                models.F("created_at"),
+                models.F("id"),
+                condition=models.Q(("status__in", ["new", "open", "pending", "on_hold"])),
+                name="ticket_urgency",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('sla_breached', True)), fields=['sla_breached'], name='ticket_breached'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("sla_breached", True)),
+                fields=["sla_breached"],
+                name="ticket_breached",
+            ),
         ),
     ]

@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import json
-import mailbox as mbox_lib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cryptodesk.mail.actions import do_receive_email, mailbox_for
+from cryptodesk.mail.actions import mailbox_for
+from cryptodesk.mail.bulk import default_workers, ingest_files
 from cryptodesk.mail.models import Mailbox
-
-
-def messages_in(path: Path) -> Iterator[bytes]:
-    """One file: a single RFC 822 message (.eml), or an mbox (.box, .mbox: "From " lines)."""
-    with path.open("rb") as handle:
-        head = handle.read(5)
-    if head == b"From ":
-        box = mbox_lib.mbox(str(path), create=False)
-        try:
-            for key in box.iterkeys():
-                yield box.get_bytes(key)
-        finally:
-            box.close()
-        return
-    yield path.read_bytes()
 
 
 class Command(BaseCommand):
@@ -39,6 +24,12 @@ class Command(BaseCommand):
         ingest.add_argument("files", nargs="+", type=Path)
         ingest.add_argument("--mailbox", default="", help="The support address they came to.")
         ingest.add_argument("--json", action="store_true", help="Print one JSON summary.")
+        ingest.add_argument(
+            "--workers",
+            type=int,
+            default=0,
+            help="Processes to ingest with (default: one per core, up to 4, for 100+ files).",
+        )
         poll = commands.add_parser("poll", help="Poll the IMAP mailboxes.")
         poll.add_argument("--mailbox", default="", help="Only this mailbox.")
         poll.add_argument("--once", action="store_true", help="One round, then exit.")
@@ -50,7 +41,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "ingest":
-            self.ingest(options["files"], options["mailbox"], options["json"])
+            self.ingest(options["files"], options["mailbox"], options["json"], options["workers"])
         elif action == "poll":
             self.poll(options["mailbox"], options["once"], options["interval"], options["json"])
         elif action == "retry":
@@ -65,50 +56,40 @@ class Command(BaseCommand):
                     f"{entry.path.name}\t{entry.source}\tattempts={entry.attempts}\t{entry.error}"
                 )
 
-    def ingest(self, files: list[Path], address: str, as_json: bool) -> None:
-        mailbox: Mailbox | None = None
-        if address:
-            mailbox = mailbox_for(address, [])
-            if mailbox is None:
-                raise CommandError(f"There is no active mailbox {address}.")
-        summary: dict[str, Any] = {
-            "accepted": 0,
-            "duplicates": 0,
-            "failed": 0,
-            "tickets_created": 0,
-            "errors": [],
-        }
+    def ingest(self, files: list[Path], address: str, as_json: bool, workers: int) -> None:
+        if address and mailbox_for(address, []) is None:
+            raise CommandError(f"There is no active mailbox {address}.")
+        if workers < 0:
+            raise CommandError("--workers must be 0 (automatic) or more.")
+        workers = workers or default_workers(len(files))
         console = Console(stderr=True, quiet=as_json)
-        with console.status("Ingesting…"):
-            for path in files:
-                try:
-                    raws = list(messages_in(path))
-                except OSError as error:
-                    summary["failed"] += 1
-                    summary["errors"].append({"file": str(path), "error": str(error)})
-                    continue
-                for index, raw in enumerate(raws):
-                    result = do_receive_email(raw, mailbox=mailbox)
-                    if result.status == "duplicate":
-                        summary["duplicates"] += 1
-                    elif result.committed:
-                        summary["accepted"] += 1
-                        summary["tickets_created"] += int(result.ticket_created)
-                    else:
-                        summary["failed"] += 1
-                        summary["errors"].append(
-                            {"file": str(path), "index": index, "error": result.error}
-                        )
+        with Progress(
+            TextColumn("[bold]Ingesting[/bold]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            auto_refresh=False,  # no refresh thread: worker processes are forked under it
+        ) as progress:
+            task = progress.add_task("files", total=len(files))
+
+            def file_done() -> None:
+                progress.advance(task)
+                progress.refresh()
+
+            summary = ingest_files(files, address, workers=workers, on_file=file_done)
         if as_json:
-            self.stdout.write(json.dumps(summary, ensure_ascii=False))
+            self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False))
         else:
             self.stdout.write(
-                f"accepted {summary['accepted']}, duplicates {summary['duplicates']}, "
-                f"failed {summary['failed']}, tickets created {summary['tickets_created']}"
+                f"accepted {summary.accepted}, duplicates {summary.duplicates}, "
+                f"failed {summary.failed}, tickets created {summary.tickets_created}"
             )
-            for problem in summary["errors"]:
+            for problem in summary.errors:
                 self.stderr.write(f"{problem['file']}: {problem['error']}")
-        if summary["failed"]:
+        if summary.failed:
             raise SystemExit(1)
 
     def poll(self, address: str, once: bool, interval: float, as_json: bool) -> None:
