@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import queue
 import re
+import threading
 import time
-from typing import Any
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 
 from django.db import close_old_connections
 
 from cryptodesk.mail import spool
-from cryptodesk.mail.actions import Received, do_receive_email, mailbox_for
+from cryptodesk.mail.actions import (
+    RawEmail,
+    Received,
+    do_receive_email,
+    do_receive_emails,
+    mailbox_for,
+)
 from cryptodesk.mail.ratelimit import allow_sender
 
 logger = logging.getLogger(__name__)
@@ -72,13 +81,94 @@ def receive_spooled(
         return Received(status="failed", error=f"{type(error).__name__}: {error}"[:500])
 
 
-def receive_in_thread(raw: bytes, **kwargs: Any) -> Received:
-    """``receive_spooled`` for a pool thread: a fresh, returned database connection per job."""
+def spool_incoming(
+    raw: bytes,
+    *,
+    source: str,
+    envelope_from: str | None = None,
+    recipients: list[str] | None = None,
+) -> spool.SpoolEntry | Received:
+    """Synchronous: the rate limit, then the raw bytes safely on disk. Returns the spool entry
+    to ingest, or the answer (``rate_limited``, ``failed``) when there is nothing to ingest."""
     close_old_connections()
     try:
-        return receive_spooled(raw, **kwargs)
+        if rate_limited(raw, envelope_from):
+            return Received(status="rate_limited", error="sender over the rate limit")
+        return spool.spool(raw, source=source, envelope_from=envelope_from, recipients=recipients)
+    except Exception as error:  # noqa: BLE001 - the caller answers "try again later"
+        logger.exception("Could not spool an email from %s", source)
+        return Received(status="failed", error=f"{type(error).__name__}: {error}"[:500])
     finally:
         close_old_connections()
+
+
+@dataclass
+class _Job:
+    entry: spool.SpoolEntry
+    item: RawEmail
+    future: Future[Received] = field(default_factory=Future)
+
+
+class GroupCommit:
+    """Stores the messages of concurrent SMTP sessions together: one thread takes everything
+    waiting, ingests it as one batch (``do_receive_emails``), unspools what committed and
+    answers each session. Nothing waits for a batch to fill: under light load a batch is one
+    message, under heavy load it is whatever arrived while the last batch was stored."""
+
+    def __init__(self, max_batch: int = 64) -> None:
+        self.max_batch = max_batch
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="smtpd-ingest", daemon=True)
+        self._thread.start()
+
+    def submit(self, entry: spool.SpoolEntry, item: RawEmail) -> Future[Received]:
+        job = _Job(entry, item)
+        self._jobs.put(job)
+        return job.future
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            jobs = [job]
+            stopping = False
+            while len(jobs) < self.max_batch:
+                try:
+                    more = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stopping = True
+                    break
+                jobs.append(more)
+            self._store(jobs)
+            if stopping:
+                return
+
+    def _store(self, jobs: list[_Job]) -> None:
+        close_old_connections()
+        try:
+            results = do_receive_emails([job.item for job in jobs])
+        except Exception as error:  # noqa: BLE001 - every session hears 451; the spool keeps all
+            logger.exception("Could not store a batch of %d emails", len(jobs))
+            failed = Received(status="failed", error=f"{type(error).__name__}: {error}"[:500])
+            results = [failed] * len(jobs)
+        finally:
+            close_old_connections()
+        for job, result in zip(jobs, results, strict=True):
+            try:
+                if result.committed:
+                    job.entry.remove()
+                else:
+                    job.entry.fail(result.error)
+            except OSError:
+                logger.exception("Could not update the spool entry %s", job.entry.path.name)
+            job.future.set_result(result)
 
 
 def retry_spool(min_age: float = 0.0) -> dict[str, int]:

@@ -24,7 +24,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 
-from cryptodesk.mail.inbox import receive_in_thread
+from cryptodesk.mail.actions import RawEmail, Received
+from cryptodesk.mail.inbox import GroupCommit, spool_incoming
 from cryptodesk.mail.models import Mailbox
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def active_addresses() -> set[str]:
 class SupportHandler:
     def __init__(self, workers: int = 4) -> None:
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smtpd")
+        self.group_commit = GroupCommit()
         self._addresses: set[str] = set()
         self._loaded_at = 0.0
 
@@ -82,15 +84,21 @@ class SupportHandler:
         if not looks_like_message(raw):
             return "554 5.6.0 Message has no header block (RFC 5322 expected)"
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(
+        envelope_from = envelope.mail_from or ""
+        recipients = [r.lower() for r in envelope.rcpt_tos]
+        spooled = await loop.run_in_executor(
             self.executor,
-            lambda: receive_in_thread(
-                raw,
-                source="smtp",
-                envelope_from=envelope.mail_from or "",
-                recipients=[r.lower() for r in envelope.rcpt_tos],
+            lambda: spool_incoming(
+                raw, source="smtp", envelope_from=envelope_from, recipients=recipients
             ),
         )
+        if isinstance(spooled, Received):
+            result = spooled
+        else:
+            # Stored together with whatever other sessions are delivering right now; the
+            # answer still waits for this message's commit.
+            item = RawEmail(raw, envelope_from=envelope_from, recipients=tuple(recipients))
+            result = await asyncio.wrap_future(self.group_commit.submit(spooled, item))
         if result.status == "rate_limited":
             return "451 4.7.1 Too many messages from this sender; try again later"
         if not result.committed:
@@ -108,12 +116,37 @@ def _load_addresses() -> set[str]:
         close_old_connections()
 
 
-def start_smtpd(host: str, port: int, **kwargs: Any) -> Controller:
+class SupportController(Controller):
+    """aiosmtpd's controller, whose ``stop`` also ends the handler's ingest thread, and which
+    can share its port with other listener processes (SO_REUSEPORT: the kernel spreads the
+    connections over them)."""
+
+    def __init__(self, handler: SupportHandler, *, reuse_port: bool = False, **kwargs: Any):
+        super().__init__(handler, **kwargs)
+        self.support_handler = handler
+        self.reuse_port = reuse_port
+
+    def _create_server(self) -> Any:
+        return self.loop.create_server(
+            self._factory_invoker,
+            host=self.hostname,
+            port=self.port,
+            ssl=self.ssl_context,
+            reuse_port=self.reuse_port or None,
+        )
+
+    def stop(self, no_assert: bool = False) -> None:
+        super().stop(no_assert=no_assert)
+        self.support_handler.group_commit.stop()
+
+
+def start_smtpd(host: str, port: int, *, reuse_port: bool = False, **kwargs: Any) -> Controller:
     """Start the listener in its own thread; returns the controller (``.stop()`` to end)."""
     # aiosmtpd logs every SMTP command at INFO; keep its warnings and errors only.
     logging.getLogger("mail.log").setLevel(max(logging.WARNING, logger.getEffectiveLevel()))
-    controller = Controller(
+    controller = SupportController(
         SupportHandler(),
+        reuse_port=reuse_port,
         hostname=host,
         port=port,
         server_hostname="cryptodesk",
