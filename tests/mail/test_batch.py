@@ -268,3 +268,47 @@ def test_a_batch_inside_a_transaction_enqueues_when_that_transaction_commits(
         assert DBTaskResult.objects.filter(task_path=TASK).count() == 0  # not before commit
     assert callbacks
     assert DBTaskResult.objects.filter(task_path=TASK).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_publishes_every_event_in_one_trip_to_the_channel_layer(
+    mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from cryptodesk.tickets import realtime
+
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(realtime.QUEUE_GROUP, channel)
+    trips: list[int] = []
+    real_broadcast = realtime.broadcast
+
+    def counting(payloads: list[dict[str, Any]]) -> None:
+        trips.append(len(payloads))
+        real_broadcast(payloads)
+
+    monkeypatch.setattr(realtime, "broadcast", counting)
+    results = do_receive_emails([RawEmail(email(n)) for n in (1, 2, 3)])
+    assert trips == [6]  # created + message for each of the three new tickets
+    received = [async_to_sync(layer.receive)(channel) for _ in range(6)]
+    assert sorted({event["ticket"] for event in received}) == sorted(
+        r.ticket_number for r in results
+    )
+    assert [event["kind"] for event in received] == ["created", "message"] * 3
+
+
+@pytest.mark.usefixtures("full_pipeline")
+def test_warm_up_loads_every_model_before_the_first_message() -> None:
+    from cryptodesk.guard import chinese_text
+    from cryptodesk.nlu import language, stage
+    from cryptodesk.tickets.pipeline import warm_up
+
+    for cached in (chinese_text._word_model, language._identifier, stage.intent_model):
+        cached.cache_clear()
+    warm_up()
+    assert chinese_text._word_model.cache_info().currsize == 1
+    assert language._identifier.cache_info().currsize == 1
+    assert stage.intent_model.cache_info().currsize == 1

@@ -55,6 +55,7 @@ from cryptodesk.tickets.actions import (
 )
 from cryptodesk.tickets.models import Attachment, AuthorKind, EventKind, Message, Ticket
 from cryptodesk.tickets.pipeline import Guarded, InboundAttachment, InboundMessage, Sender
+from cryptodesk.tickets.realtime import grouped_broadcasts
 
 logger = logging.getLogger(__name__)
 
@@ -268,9 +269,10 @@ def do_receive_emails(items: Sequence[RawEmail]) -> list[Received]:
         pending = _prepare_batch(items, results)
         if pending:
             prepared = prepare_all([p.guarded for p in pending])
-            with grouped_enqueues(), reference_scope(), transaction.atomic():
-                for entry, ready in zip(pending, prepared, strict=True):
-                    results[entry.index] = _persist_in_batch(entry, ready)
+            with grouped_broadcasts(), grouped_enqueues(), reference_scope():
+                with transaction.atomic():
+                    for entry, ready in zip(pending, prepared, strict=True):
+                        results[entry.index] = _persist_in_batch(entry, ready)
     except Exception:  # noqa: BLE001 - nothing of the batch committed: one by one below
         logger.exception("A batch of %d emails fell back to one at a time", len(items))
         results = [None] * len(items)

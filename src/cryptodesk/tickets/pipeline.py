@@ -161,9 +161,15 @@ WARM_UP_MESSAGE = InboundMessage(
 
 def warm_up() -> None:
     """Load every model the guard and understand stages use (about two seconds), so that a
-    long-running ingester pays it at start and not on its first message."""
-    guarded = guard_stage()(WARM_UP_MESSAGE)
-    understand_all([guarded.message])
+    long-running ingester (and every process it forks) pays it at start and not on its first
+    messages. Also loads the URL configuration, which storing a message may use."""
+    from django.urls import get_resolver
+
+    # Latin text that is not plain English loads the language identifier.
+    spanish = WARM_UP_MESSAGE.with_changes(text="Mi depósito todavía no ha llegado, por favor.")
+    guarded = [guard_stage()(message) for message in (WARM_UP_MESSAGE, spanish)]
+    understand_all([g.message for g in guarded])
+    get_resolver().url_patterns  # noqa: B018 - importing every app's URLs is the point
 
 
 def triage_stage() -> TriageStage:
