@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db.models import QuerySet
 from django_tasks_db.models import DBTaskResult
 
 from cryptodesk.accounts.models import Team
@@ -312,3 +313,54 @@ def test_warm_up_loads_every_model_before_the_first_message() -> None:
     assert chinese_text._word_model.cache_info().currsize == 1
     assert language._identifier.cache_info().currsize == 1
     assert stage.intent_model.cache_info().currsize == 1
+
+
+def test_a_batch_reads_known_senders_at_once_and_creates_each_new_one_once(
+    mailbox: Mailbox,
+) -> None:
+    from cryptodesk.customers.models import Customer, Identity
+
+    do_receive_email(email(1))  # customer 1 exists before the batch
+    raws = [email(2, subject="Re: Deposit missing", reply_to=1), email(3), email(4, reply_to=3)]
+    results = do_receive_emails([RawEmail(raw) for raw in raws])
+    assert [r.status for r in results] == ["accepted"] * 3
+    assert Customer.objects.count() == 2  # customer 1, and customer 3 created once
+    assert Identity.objects.filter(value="customer3@example.com").count() == 1
+    assert results[2].ticket_number == results[1].ticket_number
+
+
+def test_a_sender_created_elsewhere_during_the_batch_is_retried_alone(
+    mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process creates the same new customer at the same moment: the unique
+    constraint refuses our insert, the message's savepoint takes it back and the message is
+    stored through the single path with the other process's customer."""
+    from cryptodesk.customers import actions as customer_actions
+    from cryptodesk.customers.models import Customer, Identity
+
+    other = Customer.objects.create(name="Made elsewhere")
+    Identity.objects.create(customer=other, kind="email", value="customer5@example.com")
+    real_batch = customer_actions.identity_batch
+
+    def blind_batch(senders: Any) -> Any:
+        return real_batch([s for s in senders if s[1] != "customer5@example.com"])
+
+    misses = {"left": 1}
+    real_first = QuerySet.first
+
+    def first(self: QuerySet[Any]) -> Any:
+        # The look-up that runs before the other process committed sees nothing.
+        if self.model is Identity and "customer5@example.com" in str(self.query):
+            if misses["left"] > 0:
+                misses["left"] -= 1
+                return None
+        return real_first(self)
+
+    monkeypatch.setattr(mail_actions, "identity_batch", blind_batch)
+    monkeypatch.setattr(QuerySet, "first", first)
+    results = do_receive_emails([RawEmail(email(n)) for n in (4, 5, 6)])
+    assert [r.status for r in results] == ["accepted"] * 3
+    assert misses["left"] == 0
+    ticket = Ticket.objects.get(pk=results[1].ticket_number)
+    assert ticket.customer_id == other.pk
+    assert Identity.objects.filter(value="customer5@example.com").count() == 1

@@ -28,7 +28,7 @@ from cryptodesk.core.errors import ValidationFailed
 from cryptodesk.core.ids import parse_id
 from cryptodesk.core.memo import reference_scope
 from cryptodesk.core.taskqueue import grouped_enqueues
-from cryptodesk.customers.actions import MAX_IDENTITY_LENGTH
+from cryptodesk.customers.actions import MAX_IDENTITY_LENGTH, identity_batch
 from cryptodesk.customers.models import Identity
 from cryptodesk.mail import tasks
 from cryptodesk.mail.models import (
@@ -269,8 +269,9 @@ def do_receive_emails(items: Sequence[RawEmail]) -> list[Received]:
         pending = _prepare_batch(items, results)
         if pending:
             prepared = prepare_all([p.guarded for p in pending])
+            senders = [(p.inbound.sender.kind, p.inbound.sender.value) for p in pending]
             with grouped_broadcasts(), grouped_enqueues(), reference_scope():
-                with transaction.atomic():
+                with transaction.atomic(), identity_batch(senders):
                     for entry, ready in zip(pending, prepared, strict=True):
                         results[entry.index] = _persist_in_batch(entry, ready)
     except Exception:  # noqa: BLE001 - nothing of the batch committed: one by one below
