@@ -1,5 +1,6 @@
-"""``cryptodesk smtpd --processes 2`` as real processes on its own SQLite database: many
-concurrent SMTP sessions, every message committed before its 250 and stored exactly once."""
+"""``cryptodesk smtpd --workers 2`` as real processes on its own SQLite database: many
+concurrent SMTP sessions, every message committed (by a worker process) before its 250 and
+stored exactly once."""
 
 from __future__ import annotations
 
@@ -35,9 +36,9 @@ def message(n: int) -> bytes:
     ).encode()
 
 
-def helper_pids(port: int) -> list[int]:
+def worker_pids(listener: int) -> list[int]:
     found = subprocess.run(
-        ["pgrep", "-f", "--", f"--port {port} --reuse-port"], capture_output=True, check=False
+        ["pgrep", "-P", str(listener), "-f", "spawn_main"], capture_output=True, check=False
     )
     return [int(pid) for pid in found.stdout.split()]
 
@@ -55,7 +56,7 @@ def wait_for_port(port: int, server: subprocess.Popen[bytes]) -> None:
     raise AssertionError("the listener did not come up")
 
 
-def test_two_listener_processes_share_the_port_and_store_each_message_once(
+def test_two_worker_processes_store_each_message_once(
     tmp_path: Path,
 ) -> None:
     env = {
@@ -73,7 +74,7 @@ def test_two_listener_processes_share_the_port_and_store_each_message_once(
     )
     port = free_port()
     server = subprocess.Popen(
-        [CRYPTODESK, "smtpd", "--host", "127.0.0.1", "--port", str(port), "--processes", "2"],
+        [CRYPTODESK, "smtpd", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -81,7 +82,8 @@ def test_two_listener_processes_share_the_port_and_store_each_message_once(
     answers: list[str] = []
     try:
         wait_for_port(port, server)
-        assert helper_pids(port), "no second listener process"
+        workers = worker_pids(server.pid)
+        assert len(workers) == 2
 
         def send(numbers: range) -> None:
             with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
@@ -105,7 +107,7 @@ def test_two_listener_processes_share_the_port_and_store_each_message_once(
             server.kill()
             raise
     assert len(answers) == 80
-    assert not helper_pids(port), "the helper process outlived the listener"
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived it"
     counts = json.loads(
         cli(
             env,

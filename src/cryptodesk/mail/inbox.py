@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import multiprocessing
 import queue
 import re
 import threading
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import close_old_connections
 
 from cryptodesk.mail import spool
+from cryptodesk.mail import workers as mail_workers
 from cryptodesk.mail.actions import (
     RawEmail,
     Received,
@@ -111,13 +113,30 @@ class _Job:
 
 class GroupCommit:
     """Stores the messages of concurrent SMTP sessions together: one thread takes everything
-    waiting, ingests it as one batch (``do_receive_emails``), unspools what committed and
+    waiting, has it ingested as one batch (``do_receive_emails``), unspools what committed and
     answers each session. Nothing waits for a batch to fill: under light load a batch is one
-    message, under heavy load it is whatever arrived while the last batch was stored."""
+    message, under heavy load it is whatever arrived while the batches before it were stored.
 
-    def __init__(self, max_batch: int = 64) -> None:
+    With ``workers=0`` the batches are stored in this process. With ``workers=N`` they go to N
+    worker processes (started fresh, not forked, each loading the models once), at most one
+    batch per worker at a time, so every core stores mail while this process only speaks SMTP
+    and spools.
+    """
+
+    def __init__(self, max_batch: int = 64, workers: int = 0) -> None:
         self.max_batch = max_batch
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._pool: ProcessPoolExecutor | None = None
+        self._slots = threading.BoundedSemaphore(max(1, workers))
+        if workers > 0:
+            self._pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=mail_workers.ready,
+            )
+            # Start every worker now (and let it load the models) rather than on the first mail.
+            for ready in [self._pool.submit(mail_workers.ping) for _ in range(workers)]:
+                ready.result(timeout=300)
         self._thread = threading.Thread(target=self._run, name="smtpd-ingest", daemon=True)
         self._thread.start()
 
@@ -128,12 +147,16 @@ class GroupCommit:
 
     def stop(self) -> None:
         self._jobs.put(None)
-        self._thread.join(timeout=30)
+        self._thread.join(timeout=60)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=False)
 
     def _run(self) -> None:
         while True:
+            self._slots.acquire()  # a free worker: what waits now becomes its batch
             job = self._jobs.get()
             if job is None:
+                self._slots.release()
                 return
             jobs = [job]
             stopping = False
@@ -146,20 +169,37 @@ class GroupCommit:
                     stopping = True
                     break
                 jobs.append(more)
-            self._store(jobs)
+            self._dispatch(jobs)
             if stopping:
                 return
 
-    def _store(self, jobs: list[_Job]) -> None:
-        close_old_connections()
+    def _dispatch(self, jobs: list[_Job]) -> None:
+        items = [job.item for job in jobs]
+        if self._pool is None:
+            try:
+                self._finish(jobs, store_batch(items))
+            finally:
+                self._slots.release()
+            return
         try:
-            results = do_receive_emails([job.item for job in jobs])
-        except Exception as error:  # noqa: BLE001 - every session hears 451; the spool keeps all
-            logger.exception("Could not store a batch of %d emails", len(jobs))
-            failed = Received(status="failed", error=f"{type(error).__name__}: {error}"[:500])
-            results = [failed] * len(jobs)
-        finally:
-            close_old_connections()
+            stored = self._pool.submit(mail_workers.store_batch, items)
+        except Exception as error:  # noqa: BLE001 - a broken pool: 451 for these, spool keeps them
+            self._slots.release()
+            self._finish(jobs, _failed(len(jobs), error))
+            return
+
+        def done(stored: Future[list[Received]]) -> None:
+            self._slots.release()
+            try:
+                results = stored.result()
+            except Exception as error:  # noqa: BLE001 - the worker died: 451, the spool keeps all
+                logger.exception("A mail worker failed on a batch of %d emails", len(jobs))
+                results = _failed(len(jobs), error)
+            self._finish(jobs, results)
+
+        stored.add_done_callback(done)
+
+    def _finish(self, jobs: list[_Job], results: list[Received]) -> None:
         for job, result in zip(jobs, results, strict=True):
             try:
                 if result.committed:
@@ -169,6 +209,23 @@ class GroupCommit:
             except OSError:
                 logger.exception("Could not update the spool entry %s", job.entry.path.name)
             job.future.set_result(result)
+
+
+def _failed(count: int, error: BaseException) -> list[Received]:
+    failed = Received(status="failed", error=f"{type(error).__name__}: {error}"[:500])
+    return [failed] * count
+
+
+def store_batch(items: list[RawEmail]) -> list[Received]:
+    """Store one batch (in this process or in a worker); never raises."""
+    close_old_connections()
+    try:
+        return do_receive_emails(items)
+    except Exception as error:  # noqa: BLE001 - every session hears 451; the spool keeps all
+        logger.exception("Could not store a batch of %d emails", len(items))
+        return _failed(len(items), error)
+    finally:
+        close_old_connections()
 
 
 def retry_spool(min_age: float = 0.0) -> dict[str, int]:

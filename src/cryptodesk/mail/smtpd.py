@@ -47,9 +47,9 @@ def active_addresses() -> set[str]:
 
 
 class SupportHandler:
-    def __init__(self, workers: int = 4) -> None:
-        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="smtpd")
-        self.group_commit = GroupCommit()
+    def __init__(self, threads: int = 4, workers: int = 0) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smtpd")
+        self.group_commit = GroupCommit(workers=workers)
         self._addresses: set[str] = set()
         self._loaded_at = 0.0
 
@@ -117,36 +117,25 @@ def _load_addresses() -> set[str]:
 
 
 class SupportController(Controller):
-    """aiosmtpd's controller, whose ``stop`` also ends the handler's ingest thread, and which
-    can share its port with other listener processes (SO_REUSEPORT: the kernel spreads the
-    connections over them)."""
+    """aiosmtpd's controller, whose ``stop`` also ends the handler's ingest thread and its
+    worker processes."""
 
-    def __init__(self, handler: SupportHandler, *, reuse_port: bool = False, **kwargs: Any):
+    def __init__(self, handler: SupportHandler, **kwargs: Any):
         super().__init__(handler, **kwargs)
         self.support_handler = handler
-        self.reuse_port = reuse_port
-
-    def _create_server(self) -> Any:
-        return self.loop.create_server(
-            self._factory_invoker,
-            host=self.hostname,
-            port=self.port,
-            ssl=self.ssl_context,
-            reuse_port=self.reuse_port or None,
-        )
 
     def stop(self, no_assert: bool = False) -> None:
         super().stop(no_assert=no_assert)
         self.support_handler.group_commit.stop()
 
 
-def start_smtpd(host: str, port: int, *, reuse_port: bool = False, **kwargs: Any) -> Controller:
-    """Start the listener in its own thread; returns the controller (``.stop()`` to end)."""
+def start_smtpd(host: str, port: int, *, workers: int = 0, **kwargs: Any) -> Controller:
+    """Start the listener in its own thread; returns the controller (``.stop()`` to end).
+    ``workers`` processes store the mail (0: this process does)."""
     # aiosmtpd logs every SMTP command at INFO; keep its warnings and errors only.
     logging.getLogger("mail.log").setLevel(max(logging.WARNING, logger.getEffectiveLevel()))
     controller = SupportController(
-        SupportHandler(),
-        reuse_port=reuse_port,
+        SupportHandler(workers=workers),
         hostname=host,
         port=port,
         server_hostname="cryptodesk",

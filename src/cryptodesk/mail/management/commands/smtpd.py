@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import signal
-import subprocess
-import sys
 import threading
 from typing import Any
 
@@ -28,31 +25,26 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=settings.CRYPTODESK_SMTPD_HOST)
         parser.add_argument("--port", type=int, default=settings.CRYPTODESK_SMTPD_PORT)
         parser.add_argument(
-            "--processes",
+            "--workers",
             type=int,
-            default=1,
-            help="Listener processes sharing the port (SO_REUSEPORT); one per core is plenty.",
+            default=0,
+            help="Processes that store the mail (default 0: the listener itself); one per core.",
         )
-        # Set on the extra processes the first one starts: share the port, leave the spool.
-        parser.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        host, port, processes = options["host"], options["port"], options["processes"]
-        if processes < 1:
-            raise CommandError("--processes must be 1 or more.")
-        shared = processes > 1 or options["reuse_port"]
-        warm_up()  # the models load now, not on the first message
-        controller = start_smtpd(host, port, reuse_port=shared)
-        helpers = [self.start_helper(host, port) for _ in range(processes - 1)]
+        host, port, workers = options["host"], options["port"], options["workers"]
+        if workers < 0:
+            raise CommandError("--workers must be 0 or more.")
+        if not workers:
+            warm_up()  # the models load now, not on the first message (workers load their own)
+        controller = start_smtpd(host, port, workers=workers)
         self.stdout.write(
             f"Listening for email on {host}:{port}"
-            + (f" ({processes} processes)" if processes > 1 else "")
+            + (f" ({workers} worker processes)" if workers else "")
         )
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
-            if options["reuse_port"]:
-                stop.wait()  # a helper: the first process retries the spool
             # Messages that failed (451) wait in the spool; feed them through again now and then.
             while not stop.wait(SPOOL_RETRY_SECONDS):
                 from cryptodesk.mail.inbox import retry_spool
@@ -67,15 +59,4 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            for helper in helpers:
-                helper.terminate()
             controller.stop()
-            for helper in helpers:
-                try:
-                    helper.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    helper.kill()
-
-    def start_helper(self, host: str, port: int) -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "cryptodesk.cli", "smtpd", "--host", host, "--port"]
-        return subprocess.Popen([*command, str(port), "--reuse-port"])  # noqa: S603 - our own argv
