@@ -240,7 +240,10 @@ def test_ingest_with_two_worker_processes_stores_every_message_once(
     assert summary["duplicates"] == 1
     assert EmailMessage.objects.count() == 121
     assert Message.objects.filter(channel="email").count() == 121
-    assert Ticket.objects.count() in (120, 121)  # the reply may run before its first message
+    # The reply (file 121) is stored in the same worker after the message it answers.
+    assert Ticket.objects.count() == 120
+    reply = EmailMessage.objects.get(msgid="<batch-121@example.com>")
+    assert reply.ticket_id == EmailMessage.objects.get(msgid="<batch-1@example.com>").ticket_id
     assert DBTaskResult.objects.filter(task_path=TASK).count() == Ticket.objects.count()
     assert ingest("--workers", "2") == {
         "accepted": 0,
@@ -364,3 +367,31 @@ def test_a_sender_created_elsewhere_during_the_batch_is_retried_alone(
     ticket = Ticket.objects.get(pk=results[1].ticket_number)
     assert ticket.customer_id == other.pk
     assert Identity.objects.filter(value="customer5@example.com").count() == 1
+
+
+def test_files_of_one_conversation_are_kept_together_in_order(tmp_path: Path) -> None:
+    from cryptodesk.mail.bulk import conversations
+
+    def write(name: str, raw: bytes) -> Path:
+        path = tmp_path / name
+        path.write_bytes(raw)
+        return path
+
+    first = write("a.eml", email(1))
+    other = write("b.eml", email(2))
+    reply = write("c.eml", email(3, reply_to=1))
+    # A reply to the reply that names only the first message in References, then folded.
+    deep = email(4, reply_to=3).replace(
+        b"In-Reply-To:", b"References: <batch-1@example.com>\r\n <batch-3@example.com>\r\nX-Old:"
+    )
+    later = write("d.eml", deep)
+    unreadable = tmp_path / "gone.eml"
+    box = write(
+        "e.mbox",
+        b"From someone Mon Jan  1 00:00:00 2026\n"
+        + email(5).replace(b"\r\n", b"\n")
+        + b"\nFrom someone Mon Jan  1 00:00:00 2026\n"
+        + email(6, reply_to=2).replace(b"\r\n", b"\n"),
+    )
+    groups = conversations([first, other, reply, unreadable, later, box])
+    assert groups == [[first, reply, later], [other, box], [unreadable]]

@@ -7,9 +7,11 @@ start at once; each opens its own database connection. The parent only adds up t
 
 from __future__ import annotations
 
+import email.parser
 import mailbox as mbox_lib
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,8 +109,58 @@ def release_database_for_fork() -> None:
 
 
 def _shares(paths: list[Path], count: int, mailbox_address: str) -> list[tuple[list[Path], str]]:
+    """About ``count`` shares of similar size; the files of one conversation (linked by
+    Message-ID, In-Reply-To and References) stay in one share, in their given order, so a
+    reply is stored after the message it answers and joins its ticket."""
+    groups = conversations(paths)
     size = max(1, -(-len(paths) // count))
-    return [(paths[i : i + size], mailbox_address) for i in range(0, len(paths), size)]
+    shares: list[list[Path]] = [[]]
+    for group in groups:
+        if shares[-1] and len(shares[-1]) + len(group) > size:
+            shares.append([])
+        shares[-1].extend(group)
+    return [(share, mailbox_address) for share in shares if share]
+
+
+HEADER_IDS = re.compile(rb"<[^<>\s]{1,250}>")
+
+
+def conversations(paths: list[Path]) -> list[list[Path]]:
+    """The files grouped by conversation (union of the Message-IDs they name in their
+    headers), each group in the order of ``paths``, groups in the order of their first file."""
+    parent: dict[object, object] = {}
+
+    def find(node: object) -> object:
+        root = parent.setdefault(node, node)
+        while root != parent[root]:
+            root = parent[root]
+        while node != root:  # path compression
+            parent[node], node = root, parent[node]
+        return root
+
+    for index, path in enumerate(paths):
+        for message_id in _thread_ids(path):
+            parent[find(index)] = find(message_id)
+    groups: dict[object, list[Path]] = {}
+    for index, path in enumerate(paths):
+        groups.setdefault(find(index), []).append(path)
+    return list(groups.values())
+
+
+def _thread_ids(path: Path) -> set[bytes]:
+    """Message-ID, In-Reply-To and References of every message in the file (read cheaply
+    from the header blocks; a file that cannot be read is its own conversation)."""
+    ids: set[bytes] = set()
+    try:
+        for raw in messages_in(path):
+            head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+            for header in email.parser.BytesHeaderParser().parsebytes(head).items():
+                name, value = header[0].lower(), str(header[1]).encode("utf-8", "replace")
+                if name in ("message-id", "in-reply-to", "references"):
+                    ids.update(HEADER_IDS.findall(value))
+    except OSError:
+        return set()
+    return ids
 
 
 def _ingest_share_job(share: tuple[list[Path], str]) -> tuple[Summary, int]:
