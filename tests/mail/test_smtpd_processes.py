@@ -99,6 +99,23 @@ def test_two_worker_processes_store_each_message_once(
         # The same message again: stored once.
         with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
             client.sendmail("c3@example.com", [ADDRESS], message(3))
+        # A worker is killed (out of memory, say): senders hear 451 at worst and retry, the
+        # listener starts new workers, and mail flows again.
+        os.kill(workers[0], signal.SIGKILL)
+        refusals: list[int] = []
+        for n in range(80, 85):
+            for _attempt in range(5):
+                try:
+                    with smtplib.SMTP("127.0.0.1", port, timeout=120) as client:
+                        client.sendmail(f"c{n}@example.com", [ADDRESS], message(n))
+                    answers.append("250")
+                    break
+                except smtplib.SMTPDataError as error:
+                    refusals.append(error.smtp_code)
+                    time.sleep(1)
+        assert set(refusals) <= {451}
+        workers = worker_pids(server.pid)
+        assert len(workers) == 2
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -106,7 +123,7 @@ def test_two_worker_processes_store_each_message_once(
         except subprocess.TimeoutExpired:
             server.kill()
             raise
-    assert len(answers) == 80
+    assert len(answers) == 85
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived it"
     counts = json.loads(
         cli(
@@ -123,4 +140,4 @@ def test_two_worker_processes_store_each_message_once(
         .strip()
         .splitlines()[-1]
     )
-    assert counts == {"emails": 80, "ids": 80, "tickets": 80, "spooled": 0}
+    assert counts == {"emails": 85, "ids": 85, "tickets": 85, "spooled": 0}

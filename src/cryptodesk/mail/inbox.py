@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from django.db import close_old_connections
@@ -126,19 +127,22 @@ class GroupCommit:
     def __init__(self, max_batch: int = 64, workers: int = 0) -> None:
         self.max_batch = max_batch
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._pool: ProcessPoolExecutor | None = None
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = self._start_pool() if workers > 0 else None
         self._slots = threading.BoundedSemaphore(max(1, workers))
-        if workers > 0:
-            self._pool = ProcessPoolExecutor(
-                workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=mail_workers.ready,
-            )
-            # Start every worker now (and let it load the models) rather than on the first mail.
-            for ready in [self._pool.submit(mail_workers.ping) for _ in range(workers)]:
-                ready.result(timeout=300)
         self._thread = threading.Thread(target=self._run, name="smtpd-ingest", daemon=True)
         self._thread.start()
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=mail_workers.ready,
+        )
+        # Start every worker now (and let it load the models) rather than on the first mail.
+        for ready in [pool.submit(mail_workers.ping) for _ in range(self.workers)]:
+            ready.result(timeout=300)
+        return pool
 
     def submit(self, entry: spool.SpoolEntry, item: RawEmail) -> Future[Received]:
         job = _Job(entry, item)
@@ -182,8 +186,15 @@ class GroupCommit:
                 self._slots.release()
             return
         try:
-            stored = self._pool.submit(mail_workers.store_batch, items)
-        except Exception as error:  # noqa: BLE001 - a broken pool: 451 for these, spool keeps them
+            try:
+                stored = self._pool.submit(mail_workers.store_batch, items)
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): start a fresh set and go on.
+                logger.error("A mail worker process died; starting new ones")
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._start_pool()
+                stored = self._pool.submit(mail_workers.store_batch, items)
+        except Exception as error:  # noqa: BLE001 - no workers: 451 for these, the spool keeps them
             self._slots.release()
             self._finish(jobs, _failed(len(jobs), error))
             return
