@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import smtplib
+import time
 from collections.abc import Callable
 from io import StringIO
 from typing import Any
@@ -250,4 +251,44 @@ def test_retry_ingests_a_spooled_message_whose_metadata_is_damaged(
     call_command("email", "retry", stdout=out)
     assert json.loads(out.getvalue())["accepted"] == 1
     assert EmailMessage.objects.get().msgid == "<damaged@example.com>"
+    assert not list(pending())
+
+
+def test_concurrent_sessions_are_stored_together_each_once(
+    smtp_client: SMTP, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    batches: list[int] = []
+    real = mail_actions.do_receive_emails
+
+    def counting(items: Any) -> Any:
+        batches.append(len(items))
+        if len(batches) == 1:
+            time.sleep(0.5)  # a slow first batch: the other sessions' messages queue behind it
+        return real(items)
+
+    monkeypatch.setattr("cryptodesk.mail.inbox.do_receive_emails", counting)
+    codes: list[int] = []
+
+    def session(first: int) -> None:
+        with smtp_client() as smtp:
+            for n in range(first, 60, 6):
+                sender = f"s{n}@example.com"
+                if n == first:
+                    smtp.ehlo("client.example.com")
+                smtp.mail(sender)
+                smtp.rcpt(SUPPORT)
+                codes.append(smtp.data(mail(f"c{n}", sender=sender, body=f"Deposit {n}"))[0])
+
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert codes == [250] * 60
+    assert sum(batches) == 60
+    assert max(batches) > 1  # stored together, each still answered after its own commit
+    assert EmailMessage.objects.count() == 60
+    assert Ticket.objects.count() == 60
     assert not list(pending())

@@ -325,13 +325,13 @@ def _prepare_batch(items: Sequence[RawEmail], results: list[Received | None]) ->
 
 
 def _persist_in_batch(entry: _Pending, ready: Prepared) -> Received | None:
-    inbound = entry.inbound
-    number = thread_ticket(entry.parsed)  # sees the tickets of the batch's earlier messages
-    if number is not None:
-        inbound = inbound.with_changes(ticket_number=number)
-        message = ready.guarded.message.with_changes(ticket_number=number)
-        ready = Prepared(replace(ready.guarded, message=message), ready.understanding)
     try:
+        inbound = entry.inbound
+        number = thread_ticket(entry.parsed)  # sees the tickets of the batch's earlier messages
+        if number is not None:
+            inbound = inbound.with_changes(ticket_number=number)
+            message = ready.guarded.message.with_changes(ticket_number=number)
+            ready = Prepared(replace(ready.guarded, message=message), ready.understanding)
         # persist() runs in its own savepoint: a failure takes back this message only.
         return persist(
             entry.parsed,
