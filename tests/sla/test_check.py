@@ -16,6 +16,7 @@ from django.db import connection
 from cryptodesk.accounts.models import Agent, Notification, Role, Team
 from cryptodesk.core import clock
 from cryptodesk.sla.actions import run_sla_check
+from cryptodesk.sla.models import SlaTarget
 from cryptodesk.tickets.models import EventKind, TicketEvent
 from tests.conftest import ApiClient
 from tests.sla.conftest import Clock, PolicyFactory
@@ -159,7 +160,12 @@ def test_periodic_task_runs_the_pass_and_schedules_the_next(
     make_policy("normal", first=30)
     ingest()
     frozen_clock.advance(minutes=31)
-    assert sla_check_periodic.call() == {"warnings": 0, "breaches": 1, "escalations": 1}
+    assert sla_check_periodic.call() == {
+        "warnings": 0,
+        "breaches": 1,
+        "escalations": 1,
+        "failed": 0,
+    }
     queued = DBTaskResult.objects.filter(task_path=CHECK_TASK_PATH, status="READY")
     assert queued.count() == 1
     assert queued.get().run_after == clock.now() + timedelta(seconds=60)
@@ -250,3 +256,35 @@ def test_check_interval_reads_the_environment_and_refuses_nonsense(
 
     monkeypatch.setenv("CRYPTODESK_SLA_CHECK_SECONDS", raw)
     assert check_interval() == timedelta(seconds=seconds)
+
+
+def test_a_target_that_fails_does_not_stop_the_others(
+    frozen_clock: Clock,
+    make_policy: PolicyFactory,
+    ingest: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cryptodesk.sla import actions as sla_actions
+
+    make_policy("normal", first=30)
+    broken = ingest().ticket.pk
+    frozen_clock.advance(minutes=1)
+    fine = ingest(email="second@example.com").ticket.pk
+    frozen_clock.advance(minutes=45)
+    real = sla_actions.breach_target
+
+    def breach(target_id: int, at: Any, report: Any) -> None:
+        if SlaTarget.objects.get(pk=target_id).ticket_id == broken:
+            raise RuntimeError("corrupt calendar")
+        real(target_id, at, report)
+
+    monkeypatch.setattr(sla_actions, "breach_target", breach)
+    result = check_json()
+    assert [b["ticket"] for b in result["breaches"]] == [fine]
+    assert result["failed"] == [
+        {"ticket": broken, "target": "first_response", "error": "RuntimeError: corrupt calendar"}
+    ]
+    monkeypatch.setattr(sla_actions, "breach_target", real)
+    again = check_json()  # fixed: the next pass records it
+    assert [b["ticket"] for b in again["breaches"]] == [broken]
+    assert again["failed"] == []

@@ -3,7 +3,9 @@ the warning/escalation pass, and the supervisors' edits of calendars and policie
 
 from __future__ import annotations
 
+import logging
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -59,6 +61,7 @@ from cryptodesk.tickets.models import (
     TicketEvent,
 )
 
+logger = logging.getLogger(__name__)
 # Statuses in which a ticket waits for an agent and may be assigned automatically.
 ASSIGNABLE_STATUSES = (Status.NEW, Status.OPEN, Status.ON_HOLD)
 
@@ -400,12 +403,16 @@ class CheckReport:
     warnings: list[tuple[int, str, datetime]] = field(default_factory=list)
     breaches: list[tuple[int, str, datetime]] = field(default_factory=list)
     escalations: list[tuple[int, list[str]]] = field(default_factory=list)
+    # Targets whose warning or breach could not be recorded (ticket number, target, error):
+    # logged, left for the next pass, and never in the way of the others.
+    failed: list[tuple[int, str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
             "warnings": len(self.warnings),
             "breaches": len(self.breaches),
             "escalations": len(self.escalations),
+            "failed": len(self.failed),
         }
 
 
@@ -432,12 +439,31 @@ def run_sla_check(at: datetime | None = None) -> CheckReport:
         breached_at__isnull=True,
         due_at__lte=at,
     )
-    for target_id in to_breach.order_by("due_at").values_list("pk", flat=True)[:CHECK_BATCH]:
-        breach_target(target_id, at, report)
+    breaching = to_breach.order_by("due_at").values_list("pk", "ticket_id", "kind")
+    for target_id, number, kind in breaching[:CHECK_BATCH]:
+        guarded_step(breach_target, target_id, number, kind, at, report)
     to_warn = running.filter(warned_at__isnull=True, warn_at__lte=at, due_at__gt=at)
-    for target_id in to_warn.order_by("warn_at").values_list("pk", flat=True)[:CHECK_BATCH]:
-        warn_target(target_id, at, report)
+    warning = to_warn.order_by("warn_at").values_list("pk", "ticket_id", "kind")
+    for target_id, number, kind in warning[:CHECK_BATCH]:
+        guarded_step(warn_target, target_id, number, kind, at, report)
     return report
+
+
+def guarded_step(
+    step: Callable[[int, datetime, CheckReport], None],
+    target_id: int,
+    number: int,
+    kind: str,
+    at: datetime,
+    report: CheckReport,
+) -> None:
+    """One target's warning or breach (its own transaction); a failure is logged and
+    reported, and the pass goes on with the other targets."""
+    try:
+        step(target_id, at, report)
+    except Exception as error:  # noqa: BLE001 - one broken ticket must not stop every SLA
+        logger.exception("SLA check: target %d of ticket #%d failed", target_id, number)
+        report.failed.append((number, kind, f"{type(error).__name__}: {error}"[:300]))
 
 
 def lock_target(target_id: int, *, overdue_paused: bool = False) -> tuple[Ticket, SlaTarget] | None:

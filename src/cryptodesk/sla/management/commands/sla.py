@@ -57,6 +57,8 @@ class Command(BaseCommand):
             f"{counts['warnings']} warning(s), {counts['breaches']} breach(es), "
             f"{counts['escalations']} escalation(s)"
         )
+        for number, kind, error in report.failed:
+            console.print(f"[red]Failed[/red] #{number} {kind}: {error} (retried next pass)")
         if not (report.warnings or report.breaches):
             console.print("[green]No new warnings or breaches.[/green]")
             return
@@ -83,4 +85,5 @@ def report_json(report: CheckReport) -> dict[str, Any]:
             {"ticket": n, "target": k, "due": d.isoformat()} for n, k, d in report.breaches
         ],
         "escalations": [{"ticket": n, "actions": a} for n, a in report.escalations],
+        "failed": [{"ticket": n, "target": k, "error": e} for n, k, e in report.failed],
     }
