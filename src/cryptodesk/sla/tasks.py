@@ -13,7 +13,7 @@ from django.conf import settings
 from django_tasks import task
 
 from cryptodesk.core import clock
-from cryptodesk.core.taskqueue import enqueue_on_commit
+from cryptodesk.core.aftercommit import enqueue_on_commit
 
 CHECK_TASK_PATH = "cryptodesk.sla.tasks.sla_check_periodic"
 
