@@ -190,6 +190,30 @@ def test_secret_in_a_reply_turns_an_existing_ticket_into_a_security_case(
     assert change.data == {"from": "low", "to": "urgent", "reason": "security_case"}
 
 
+def test_a_new_security_case_is_urgent_whatever_the_triage_stage_says(
+    ingest: Any, settings: Any
+) -> None:
+    settings.CRYPTODESK_PIPELINE = {
+        **settings.CRYPTODESK_PIPELINE,
+        "guard": "tests.tickets.test_ingest.redact_word_secret",
+        "triage": "tests.tickets.test_ingest.triage_everything_low",
+    }
+    result = ingest("my wallet password is swordfish")
+    ticket = Ticket.objects.get(pk=result.ticket.pk)
+    assert ticket.is_security_case
+    assert ticket.priority == "urgent"
+    assert ticket.priority_rank == Ticket.objects.get(pk=ticket.pk).priority_rank
+    created = TicketEvent.objects.get(ticket=ticket, kind=EventKind.CREATED)
+    assert created.data["priority"] == "urgent"
+    assert not TicketEvent.objects.filter(ticket=ticket, kind=EventKind.PRIORITY).exists()
+
+
+def triage_everything_low(*_args: Any) -> Any:
+    from cryptodesk.tickets.pipeline import Triage
+
+    return Triage(priority="low")
+
+
 def redact_word_secret(message: InboundMessage) -> Guarded:
     from cryptodesk.tickets.pipeline import Finding
 

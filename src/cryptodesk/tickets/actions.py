@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from cryptodesk.accounts.models import Agent, Role, Team
 from cryptodesk.core import clock
+from cryptodesk.core.aftercommit import enqueue_on_commit
 from cryptodesk.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from cryptodesk.core.memo import remembered
 from cryptodesk.customers.actions import do_get_or_create_customer
@@ -369,7 +370,7 @@ def deliver_on_commit(message: Message) -> None:
 
 
 def notify_after_commit(agent_id: int, event_id: int) -> None:
-    transaction.on_commit(lambda: tasks.notify_agent.enqueue(agent_id, event_id))
+    enqueue_on_commit(lambda: tasks.notify_agent.enqueue(agent_id, event_id))
 
 
 # --- the message path ------------------------------------------------------------------------
@@ -462,7 +463,9 @@ def persist_inbound(
             updated_at=at,
             last_customer_message_at=at,
         )
-        ticket.set_priority(triage.priority)
+        # A security case is urgent whatever the triage stage said (the ticket is stored
+        # once, so a later raise would never reach the database).
+        ticket.set_priority(Priority.URGENT if guarded.is_security_case else triage.priority)
         tier_team_id = sla_tracking.team_for_tier(customer.tier)
         if tier_team_id is not None and not guarded.is_security_case:
             ticket.team_id = tier_team_id  # a dedicated desk for this tier (VIP)
