@@ -426,3 +426,93 @@ def test_a_secret_in_a_forwarded_email_is_not_kept_in_its_eml_attachment(
     page = console_for(agent).get(f"/tickets/{email.ticket.pk}/").content.decode()
     assert "the email carried a secret, and this part cannot be checked for it" in page
     assert phrase not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", ["undefined", "punycode"])
+def test_a_charset_label_naming_a_codec_that_fails_is_guessed_not_unparseable(
+    mailbox: Mailbox, tmp_path: Path, label: str
+) -> None:
+    # Python knows these labels, but their codecs raise UnicodeError (not UnicodeDecodeError).
+    path = tmp_path / "odd-charset.eml"
+    path.write_bytes(
+        (
+            f"From: Li <li@example.com>\r\nTo: {SUPPORT}\r\nSubject: Odd label\r\n"
+            "Message-ID: <odd-charset@mail.example.com>\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/mixed; boundary="B"\r\n\r\n'
+            f"--B\r\nContent-Type: text/plain; charset={label}\r\n\r\n"
+            "My deposit is missing.\r\n"
+            '--B\r\nContent-Type: application/pdf; name="receipt.pdf"\r\n'
+            "Content-Transfer-Encoding: base64\r\n\r\n"
+        ).encode()
+        + base64.encodebytes(b"%PDF-1.4\n%%EOF\n")
+        + b"--B--\r\n"
+    )
+    assert ingest_files(path)["accepted"] == 1
+    email = EmailMessage.objects.select_related("message").get(direction="in")
+    assert email.message is not None
+    assert email.message.text == "My deposit is missing."
+    assert email.parse_problems == ["charset_guessed"]
+    assert list(email.message.attachments.values_list("filename", flat=True)) == ["receipt.pdf"]
+
+
+@pytest.mark.django_db
+def test_a_message_the_library_cannot_read_keeps_its_body_not_its_headers(
+    mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No input is known to crash the parser today; this stands in for the next library bug.
+    from cryptodesk.mail import parser
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise IndexError("library bug")
+
+    monkeypatch.setattr(parser, "parse_message", crash)
+    path = tmp_path / "crash.eml"
+    path.write_bytes(
+        f"From: li@example.com\r\nTo: {SUPPORT}\r\nSubject: Help\r\n"
+        "Message-ID: <crash@mail.example.com>\r\n\r\nMy deposit\r\nis missing.\r\n".encode()
+    )
+    assert ingest_files(path)["accepted"] == 1
+    email = EmailMessage.objects.select_related("message").get(direction="in")
+    assert email.message is not None
+    assert email.message.text == "My deposit\nis missing."
+    assert (email.msgid, email.subject) == ("<crash@mail.example.com>", "Help")
+    assert "unparseable" in email.parse_problems
+
+
+@pytest.mark.django_db
+# The second pair: one Content-ID is the start of the other.
+@pytest.mark.parametrize(("cid_a", "cid_b"), [("ii_a", "ii_b"), ("ii", "ii_b")])
+def test_inline_images_with_the_same_name_each_link_to_their_own_attachment(
+    mailbox: Mailbox, tmp_path: Path, cid_a: str, cid_b: str
+) -> None:
+    # Gmail names every pasted image "image.png".
+    def image(cid: str, content: bytes) -> bytes:
+        return (
+            f'--R\r\nContent-Type: image/png; name="image.png"\r\nContent-ID: <{cid}>\r\n'
+            'Content-Disposition: inline; filename="image.png"\r\n'
+            "Content-Transfer-Encoding: base64\r\n\r\n"
+        ).encode() + base64.encodebytes(content)
+
+    path = tmp_path / "two-images.eml"
+    path.write_bytes(
+        (
+            f"From: Li <li@example.com>\r\nTo: {SUPPORT}\r\nSubject: Screenshots\r\n"
+            "Message-ID: <two-images@mail.example.com>\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/related; boundary="R"\r\n\r\n'
+            "--R\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+            f'<p>Before <img src="cid:{cid_a}"> after <img src="cid:{cid_b}"></p>\r\n'
+        ).encode()
+        + image(cid_a, b"\x89PNG\r\n\x1a\nfirst")
+        + image(cid_b, b"\x89PNG\r\n\x1a\nsecond one")
+        + b"--R--\r\n"
+    )
+    assert ingest_files(path)["accepted"] == 1
+    message = EmailMessage.objects.select_related("message").get(direction="in").message
+    assert message is not None
+    first, second = message.attachments.order_by("pk")
+    assert (first.size, second.size) == (13, 18)
+    assert message.html.index(f"/tickets/attachments/{first.pk}/") < message.html.index(
+        f"/tickets/attachments/{second.pk}/"
+    )
+    assert "cid:" not in message.html

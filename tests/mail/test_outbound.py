@@ -222,6 +222,29 @@ def test_unreachable_smtp_server_fails_after_retries(
     assert "ConnectionRefusedError" in record.last_error
 
 
+def dsn_naming(
+    address: str,
+    original_id: str,
+    dsn_id: str,
+    status: str = "5.1.1",
+    diagnostic: str = "No such user",
+) -> bytes:
+    """A delivery report (RFC 3464) from a remote server, naming a failed address."""
+    return (
+        "From: MAILER-DAEMON@mx.attacker.example\r\nTo: support@desk.example\r\n"
+        f"Subject: Undelivered Mail\r\nMessage-ID: <{dsn_id}@mx.attacker.example>\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; "
+        'boundary="B"\r\n\r\n'
+        "--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+        "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.attacker.example\r\n\r\n"
+        f"Final-Recipient: rfc822; {address}\r\nAction: failed\r\nStatus: {status}\r\n"
+        f"Diagnostic-Code: smtp; 550 {status} {diagnostic}\r\n\r\n"
+        "--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"Message-ID: {original_id}\r\nSubject: x\r\n\r\n--B--\r\n"
+    ).encode()
+
+
 def test_bounce_of_our_reply_lands_on_the_ticket(
     ticket_number: int,
     agent: Agent,
@@ -232,19 +255,7 @@ def test_bounce_of_our_reply_lands_on_the_ticket(
     reply(console_for(agent), ticket_number)
     run_worker()
     ours = agent_email()
-    dsn = (
-        "From: MAILER-DAEMON@mx.example.com\r\nTo: support@desk.example\r\n"
-        "Subject: Undelivered Mail\r\n"
-        "Message-ID: <dsn-1@mx.example.com>\r\nMIME-Version: 1.0\r\n"
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
-        "--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
-        "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
-        "Reporting-MTA: dns; mx.example.com\r\n\r\n"
-        f"Final-Recipient: rfc822; {CUSTOMER}\r\nAction: failed\r\nStatus: 5.2.1\r\n"
-        "Diagnostic-Code: smtp; 550 5.2.1 Mailbox disabled\r\n\r\n"
-        "--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
-        f"Message-ID: {ours.msgid}\r\nSubject: x\r\n\r\n--B--\r\n"
-    ).encode()
+    dsn = dsn_naming(CUSTOMER, ours.msgid, "dsn-1", "5.2.1", "Mailbox disabled")
     tickets_before = EmailMessage.objects.values("ticket").distinct().count()
     with smtp_client() as smtp:
         smtp.sendmail("", [SUPPORT], dsn)
@@ -307,22 +318,6 @@ def test_mailbox_smtp_url_overrides_the_global_settings(
     run_worker()
     assert agent_email().delivery_status == DeliveryStatus.SENT
     assert len(received_for(sink, agent_email())) == 1
-
-
-def dsn_naming(address: str, original_id: str, dsn_id: str) -> bytes:
-    return (
-        "From: MAILER-DAEMON@mx.attacker.example\r\nTo: support@desk.example\r\n"
-        f"Subject: Undelivered Mail\r\nMessage-ID: <{dsn_id}@mx.attacker.example>\r\n"
-        "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; "
-        'boundary="B"\r\n\r\n'
-        "--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
-        "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
-        "Reporting-MTA: dns; mx.attacker.example\r\n\r\n"
-        f"Final-Recipient: rfc822; {address}\r\nAction: failed\r\nStatus: 5.1.1\r\n"
-        "Diagnostic-Code: smtp; 550 5.1.1 No such user\r\n\r\n"
-        "--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
-        f"Message-ID: {original_id}\r\nSubject: x\r\n\r\n--B--\r\n"
-    ).encode()
 
 
 def test_forged_delivery_report_marks_nothing(

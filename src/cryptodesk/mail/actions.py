@@ -24,10 +24,10 @@ from django.db.models import F
 from django.urls import reverse
 
 from cryptodesk.core import clock
+from cryptodesk.core.aftercommit import grouped_enqueues
 from cryptodesk.core.errors import ValidationFailed
 from cryptodesk.core.ids import parse_id
 from cryptodesk.core.memo import reference_scope
-from cryptodesk.core.taskqueue import grouped_enqueues
 from cryptodesk.customers.actions import MAX_IDENTITY_LENGTH, identity_batch
 from cryptodesk.customers.models import Identity
 from cryptodesk.mail import tasks
@@ -111,6 +111,14 @@ def forget_mailboxes() -> None:
     """Drop the cached mailboxes (after editing them in this process, and in tests)."""
     global _mailbox_cache
     _mailbox_cache = (0.0, {})
+
+
+def already_received(key: str) -> Received | None:
+    """``duplicate`` with the stored email, if a message with this key is stored already."""
+    found = EmailMessage.objects.filter(dedupe_key=key).values_list("ticket_id", "pk").first()
+    if found is None:
+        return None
+    return Received(status="duplicate", ticket_number=found[0], email_id=found[1])
 
 
 def mailbox_for(address: str | None, recipients: list[str]) -> Mailbox | None:
@@ -352,9 +360,8 @@ def receive(
 ) -> Received:
     parsed = parse_email(raw, envelope_from=envelope_from)
     key = dedupe_key(parsed, raw)
-    existing = EmailMessage.objects.filter(dedupe_key=key).values_list("ticket_id", "pk").first()
-    if existing is not None:
-        return Received(status="duplicate", ticket_number=existing[0], email_id=existing[1])
+    if (duplicate := already_received(key)) is not None:
+        return duplicate
     if mailbox is None:
         mailbox = mailbox_for(None, recipients or parsed.to_addresses)
     if parsed.kind == MailKind.BOUNCE:
@@ -435,10 +442,9 @@ def persist(
             )
     except IntegrityError:
         # The same message arrived twice at once (two mailboxes, an SMTP retry): the first wins.
-        found = EmailMessage.objects.filter(dedupe_key=key).values_list("ticket_id", "pk").first()
-        if found is None:
+        if (duplicate := already_received(key)) is None:
             raise
-        return Received(status="duplicate", ticket_number=found[0], email_id=found[1])
+        return duplicate
     return Received(
         status="accepted",
         ticket_number=result.ticket.pk,
@@ -500,15 +506,24 @@ def resolve_inline_images(message: Message, parsed: ParsedEmail) -> str:
     html = message.html
     if "cid:" not in html:
         return html
-    by_name = {a.filename: a.pk for a in Attachment.objects.filter(message=message)}
+    # The stored attachments are the parts not withheld, in the same order. Several inline
+    # images often share a name ("image.png"), so each attachment is matched to one part only.
+    stored = list(
+        Attachment.objects.filter(message=message)
+        .order_by("pk")
+        .values_list("pk", "filename", "size")
+    )
     for part in parsed.parts:
-        if not part.content_id:
-            continue
-        pk = by_name.get(clean_filename(part.filename))
-        if pk is None:
-            continue
-        url = reverse("tickets:attachment", args=[pk])
-        html = html.replace(f"cid:{part.content_id}", url)
+        wanted = (clean_filename(part.filename), len(part.content))
+        match = next((row for row in stored if row[1:] == wanted), None)
+        if match is None:
+            continue  # withheld
+        stored.remove(match)
+        if part.content_id:
+            url = reverse("tickets:attachment", args=[match[0]])
+            # Only the whole id: "cid:ii" must not rewrite the start of "cid:ii_b".
+            whole_id = rf"cid:{re.escape(part.content_id)}(?=[\"'\s>]|$)"
+            html = re.sub(whole_id, url.replace("\\", "\\\\"), html)
     return html
 
 
@@ -535,7 +550,7 @@ def record_bounce(parsed: ParsedEmail, raw: bytes, key: str, mailbox: Mailbox | 
                 else None
             )
             record = EmailMessage.objects.create(
-                ticket=original.ticket if original else None,
+                ticket_id=original.ticket_id if original else None,
                 mailbox=mailbox,
                 direction=Direction.INBOUND,
                 kind=MailKind.BOUNCE,
@@ -579,10 +594,9 @@ def record_bounce(parsed: ParsedEmail, raw: bytes, key: str, mailbox: Mailbox | 
                     },
                 )
     except IntegrityError:
-        found = EmailMessage.objects.filter(dedupe_key=key).values_list("ticket_id", "pk").first()
-        if found is None:
+        if (duplicate := already_received(key)) is None:
             raise
-        return Received(status="duplicate", ticket_number=found[0], email_id=found[1])
+        return duplicate
     return Received(
         status="bounce",
         ticket_number=original.ticket_id if original else None,
@@ -670,7 +684,8 @@ def do_queue_outbound(message_id: int) -> EmailMessage | None:
     if answered is not None:
         in_reply_to = answered.msgid
         references = [*answered.references, answered.msgid][-20:]
-    domain = (mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL).rpartition("@")[2]
+    sender = mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL
+    domain = sender.rpartition("@")[2]
     recipient = recipient_for(ticket)
     now = clock.now()
     with transaction.atomic():
@@ -686,7 +701,7 @@ def do_queue_outbound(message_id: int) -> EmailMessage | None:
                 "in_reply_to": in_reply_to,
                 "references": references,
                 "subject": outbound_subject(ticket, replying=answered is not None)[:300],
-                "from_address": mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL,
+                "from_address": sender,
                 "to_addresses": [recipient] if recipient else [],
                 "raw_sha256": "",
                 "delivery_status": DeliveryStatus.QUEUED,

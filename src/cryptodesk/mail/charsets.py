@@ -125,7 +125,7 @@ def decode_bytes(data: bytes, label: str | None = None) -> Decoded:
     if codec and not (codec in SINGLE_BYTE and _is_utf8_non_ascii(data)):
         try:
             return Decoded(data.decode(codec), codec, guessed=False)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # some codecs ("undefined", "punycode") raise this
             pass
     try:
         text = data.decode("utf-8")

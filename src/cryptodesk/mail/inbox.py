@@ -47,6 +47,31 @@ def rate_limited(raw: bytes, envelope_from: str | None) -> bool:
     return not allow_sender(sender)
 
 
+def spool_incoming(
+    raw: bytes,
+    *,
+    source: str,
+    envelope_from: str | None = None,
+    recipients: list[str] | None = None,
+    mailbox_address: str = "",
+) -> spool.SpoolEntry | Received:
+    """The rate limit, then the raw bytes safely on disk. Returns the spool entry to ingest,
+    or the answer (``rate_limited``, ``failed``) when there is nothing to ingest."""
+    try:
+        if rate_limited(raw, envelope_from):
+            return Received(status="rate_limited", error="sender over the rate limit")
+        return spool.spool(
+            raw,
+            source=source,
+            mailbox=mailbox_address,
+            envelope_from=envelope_from,
+            recipients=recipients,
+        )
+    except Exception as error:  # noqa: BLE001 - the caller answers "try again later"
+        logger.exception("Could not spool an email from %s", source)
+        return Received(status="failed", error=f"{type(error).__name__}: {error}"[:500])
+
+
 def receive_spooled(
     raw: bytes,
     *,
@@ -54,55 +79,34 @@ def receive_spooled(
     envelope_from: str | None = None,
     recipients: list[str] | None = None,
     mailbox_address: str = "",
-    check_rate: bool = True,
 ) -> Received:
-    """Synchronous (run it in a worker thread from an event loop): spool, ingest, unspool."""
-    entry: spool.SpoolEntry | None = None
+    """One message on its own (the IMAP poller): spool, ingest, unspool after the commit."""
+    spooled = spool_incoming(
+        raw,
+        source=source,
+        envelope_from=envelope_from,
+        recipients=recipients,
+        mailbox_address=mailbox_address,
+    )
+    if isinstance(spooled, Received):
+        return spooled
+    mailbox = mailbox_for(mailbox_address or None, list(recipients or []))
+    result = do_receive_email(
+        raw, mailbox=mailbox, envelope_from=envelope_from, recipients=recipients
+    )
+    _settle(spooled, result)
+    return result
+
+
+def _settle(entry: spool.SpoolEntry, result: Received) -> None:
+    """Drop the spooled copy of a committed message; note the error on one that failed."""
     try:
-        if check_rate and rate_limited(raw, envelope_from):
-            return Received(status="rate_limited", error="sender over the rate limit")
-        entry = spool.spool(
-            raw,
-            source=source,
-            mailbox=mailbox_address,
-            envelope_from=envelope_from,
-            recipients=recipients,
-        )
-        mailbox = mailbox_for(mailbox_address or None, list(recipients or []))
-        result = do_receive_email(
-            raw, mailbox=mailbox, envelope_from=envelope_from, recipients=recipients
-        )
         if result.committed:
             entry.remove()
         else:
             entry.fail(result.error)
-        return result
-    except Exception as error:  # noqa: BLE001 - the caller answers "try again later"
-        logger.exception("Could not receive an email from %s", source)
-        if entry is not None:
-            entry.fail(f"{type(error).__name__}: {error}")
-        return Received(status="failed", error=f"{type(error).__name__}: {error}"[:500])
-
-
-def spool_incoming(
-    raw: bytes,
-    *,
-    source: str,
-    envelope_from: str | None = None,
-    recipients: list[str] | None = None,
-) -> spool.SpoolEntry | Received:
-    """Synchronous: the rate limit, then the raw bytes safely on disk. Returns the spool entry
-    to ingest, or the answer (``rate_limited``, ``failed``) when there is nothing to ingest."""
-    close_old_connections()
-    try:
-        if rate_limited(raw, envelope_from):
-            return Received(status="rate_limited", error="sender over the rate limit")
-        return spool.spool(raw, source=source, envelope_from=envelope_from, recipients=recipients)
-    except Exception as error:  # noqa: BLE001 - the caller answers "try again later"
-        logger.exception("Could not spool an email from %s", source)
-        return Received(status="failed", error=f"{type(error).__name__}: {error}"[:500])
-    finally:
-        close_old_connections()
+    except OSError:
+        logger.exception("Could not update the spool entry %s", entry.path.name)
 
 
 @dataclass
@@ -212,13 +216,7 @@ class GroupCommit:
 
     def _finish(self, jobs: list[_Job], results: list[Received]) -> None:
         for job, result in zip(jobs, results, strict=True):
-            try:
-                if result.committed:
-                    job.entry.remove()
-                else:
-                    job.entry.fail(result.error)
-            except OSError:
-                logger.exception("Could not update the spool entry %s", job.entry.path.name)
+            _settle(job.entry, result)
             job.future.set_result(result)
 
 

@@ -3,12 +3,14 @@ SMTP from the mailbox the ticket came in on (or the global ``EMAIL_*`` settings)
 
 from __future__ import annotations
 
+from email.utils import formataddr
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.utils.html import escape, linebreaks
 
 from cryptodesk.mail.models import EmailMessage, Mailbox
 
@@ -48,8 +50,6 @@ def build_email(
     mailbox = record.mailbox
     sender = mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL
     if mailbox is not None and mailbox.display_name:
-        from email.utils import formataddr
-
         sender = formataddr((mailbox.display_name, mailbox.address))
     headers = {"Message-ID": record.msgid, "Auto-Submitted": "no"}
     if message.author_kind != "agent":
@@ -77,6 +77,4 @@ def build_email(
 def html_version(text: str, html: str) -> str:
     if html.strip():
         return html
-    from django.utils.html import escape, linebreaks
-
     return f'<div style="font-family:sans-serif;font-size:14px">{linebreaks(escape(text))}</div>'

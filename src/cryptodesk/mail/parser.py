@@ -131,12 +131,7 @@ def raw_header(msg: MimeMessage, name: str) -> str:
 
 def decode_header_text(value: str, parsed: ParsedEmail) -> str:
     """RFC 2047 encoded words and raw 8-bit bytes, each through the forgiving decoder."""
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
-        raw = value.encode("ascii", "surrogateescape")
-        decoded = decode_bytes(raw, None)
-        if decoded.guessed:
-            parsed.problem("charset_guessed")
-        value = decoded.text
+    value = decode_raw_8bit(value, parsed)
     if "=?" not in value:
         return value
     try:
@@ -467,7 +462,7 @@ def parse_email(raw: bytes, envelope_from: str | None = None) -> ParsedEmail:
     except Exception:  # noqa: BLE001 - any library failure on hostile input becomes a flag
         parsed = ParsedEmail(from_address=(envelope_from or "").lower())
         parsed.problem("unparseable")
-        head, _sep, body = raw.partition(b"\n\n")
+        head, _sep, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
         parsed.text = decode_bytes(body or head, None).text
         for line in head.decode("latin-1").splitlines():
             key, _colon, value = line.partition(":")

@@ -11,18 +11,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cryptodesk.core.errors import CryptodeskError
 from cryptodesk.mail.actions import do_retry_outbound
+from cryptodesk.mail.models import EmailMessage
 from cryptodesk.mail.queries import access_email_by_id
 from cryptodesk.web.auth import console_view
+
+
+def email_or_404(request: HttpRequest, pk: int) -> EmailMessage:
+    try:
+        return access_email_by_id(request.agent, pk)  # type: ignore[attr-defined]
+    except CryptodeskError as error:
+        raise Http404(error.message) from error
 
 
 @require_GET
 @console_view
 def raw_source(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The exact bytes, as plain text (never rendered as HTML); ?download=1 for an .eml."""
-    try:
-        email = access_email_by_id(request.agent, pk)  # type: ignore[attr-defined]
-    except CryptodeskError as error:
-        raise Http404(error.message) from error
+    email = email_or_404(request, pk)
     raw = bytes(email.raw)
     if request.GET.get("download"):
         response = HttpResponse(raw, content_type="message/rfc822")
@@ -36,10 +41,7 @@ def raw_source(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 @console_view
 def retry_send(request: HttpRequest, pk: int) -> HttpResponseBase:
-    try:
-        email = access_email_by_id(request.agent, pk)  # type: ignore[attr-defined]
-    except CryptodeskError as error:
-        raise Http404(error.message) from error
+    email = email_or_404(request, pk)
     if do_retry_outbound(email):
         flash.success(request, _("The email will be sent again."))
     else:
