@@ -333,6 +333,10 @@ CRYPTODESK_MAIL_SPOOL_FSYNC = env_bool("CRYPTODESK_MAIL_SPOOL_FSYNC", True)
 CRYPTODESK_EMAIL_RETRY_DELAYS = [
     int(x) for x in env_list("CRYPTODESK_EMAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])
 ]
+# Links in messages to customers (complaint follow-ups) start here; the follow-up question is
+# asked this many days (fractions allowed) after a complaint's ticket is solved.
+CRYPTODESK_PUBLIC_URL = os.environ.get("CRYPTODESK_PUBLIC_URL", "http://127.0.0.1:8000")
+CRYPTODESK_COMPLAINT_FOLLOW_UP_DAYS = os.environ.get("CRYPTODESK_COMPLAINT_FOLLOW_UP_DAYS", "3")
 
 LOGGING = {
     "version": 1,

@@ -131,3 +131,19 @@ def test_queue_needs_login(client: Any) -> None:
     response = client.get("/complaints/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_forms_on_missing_tickets_and_remedies_are_404(
+    console_for: Any, agent: Any, supervisor: Any, complaint_ticket: Any
+) -> None:
+    ticket = complaint_ticket()
+    missing = ticket.pk + 1000
+    client = console_for(agent)
+    assert client.post(f"/complaints/t/{missing}/record/", record_form()).status_code == 404
+    not_a_complaint = client.post(f"/complaints/t/{ticket.pk}/remedies/", {"kind": "refund"})
+    assert not_a_complaint.status_code == 404
+    decide = console_for(supervisor).post(
+        f"/complaints/t/{ticket.pk}/remedies/99999/decide/", {"decision": "approve"}
+    )
+    assert decide.status_code == 404
+    assert not Complaint.objects.exists()

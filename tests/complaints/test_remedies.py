@@ -75,7 +75,19 @@ def test_reject_needs_a_note_and_only_one_pending_remedy(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("amount", "status"), [("0", 422), ("-1", 422), ("1.5e3", 201), ("x", 422), ("12.345", 201)]
+    ("amount", "status"),
+    [
+        ("0", 422),
+        ("-1", 422),
+        ("1.5e3", 201),
+        ("x", 422),
+        ("12.345", 201),
+        ("1.500000000000000000000000", 201),
+        # Too large for decimal arithmetic: a clear 422, not a crash.
+        ("1e999999999", 422),
+        # 29 decimal places: rejected, not silently rounded to 1.
+        ("1.00000000000000000000000000001", 422),
+    ],
 )
 def test_remedy_amounts_are_positive_decimals(
     api_for: Any, agent: Any, complaint_ticket: Any, amount: str, status: int
@@ -88,7 +100,8 @@ def test_remedy_amounts_are_positive_decimals(
     )
     assert response.status_code == status
     if status == 201:
-        assert response.json()["amount"] == {"1.5e3": "1500", "12.345": "12.345"}[amount]
+        expected = {"1.5e3": "1500", "12.345": "12.345", "1.500000000000000000000000": "1.5"}
+        assert response.json()["amount"] == expected[amount]
     else:
         assert not Remedy.objects.exists()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,9 +31,10 @@ from cryptodesk.complaints.models import (
     Severity,
     Stage,
 )
+from cryptodesk.complaints.queries import FOLLOW_UP_SALT, access_complaint_by_follow_up_token
 from cryptodesk.complaints.severity import SeverityFacts, classify
 from cryptodesk.core import clock
-from cryptodesk.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from cryptodesk.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from cryptodesk.sla import tracking as sla_tracking
 from cryptodesk.tickets.actions import (
     change_status,
@@ -57,7 +57,6 @@ ASSET_PATTERN = re.compile(r"^[A-Z0-9]{2,20}$")
 MAX_TEXT = 5000
 MAX_DECIMALS = 18
 MAX_INTEGER_DIGITS = 20
-FOLLOW_UP_SALT = "cryptodesk.complaints.follow_up"
 
 
 logger = logging.getLogger(__name__)
@@ -77,8 +76,8 @@ class ComplaintFacts:
 
 
 def setting(name: str, default: str) -> str:
-    """A Django setting, else the environment variable of the same name, else ``default``."""
-    return str(getattr(settings, name, None) or os.environ.get(name) or default)
+    """A Django setting (``settings.py`` reads it from the environment), else ``default``."""
+    return str(getattr(settings, name, None) or default)
 
 
 DEFAULT_FOLLOW_UP_DAYS = 3.0
@@ -139,8 +138,12 @@ def clean_amount(value: Decimal | str | None, field: str = "amount") -> Decimal 
         ) from error
     if not amount.is_finite() or amount <= 0:
         raise ValidationFailed(_("The amount must be greater than zero."), field=field)
-    _sign, digits, exponent = amount.normalize().as_tuple()
+    # Count digits on the exact value: normalize() would round to the context's 28 digits
+    # (storing a value other than the one given) and overflow on huge exponents.
+    _sign, digits, exponent = amount.as_tuple()
     assert isinstance(exponent, int)  # finite, checked above
+    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:  # 1.50 -> 1.5
+        digits, exponent = digits[:-1], exponent + 1
     decimals = max(-exponent, 0)
     integer_digits = max(len(digits) + exponent, 0)
     if decimals > MAX_DECIMALS or integer_digits > MAX_INTEGER_DIGITS:
@@ -613,25 +616,6 @@ def do_send_follow_up(complaint_id: int, resolved_at: str, *, at: datetime | Non
         complaint.save(update_fields=["stage", "follow_up_sent_at", "updated_at"])
         publish_on_commit(ticket, events)
     return True
-
-
-def access_complaint_by_follow_up_token(token: str) -> Complaint:
-    try:
-        data = signing.loads(token, salt=FOLLOW_UP_SALT)
-    except signing.BadSignature as error:
-        raise NotFound(_("This link is not valid. Use the link from our message.")) from error
-    complaint = (
-        Complaint.objects.select_related("ticket", "ticket__customer")
-        .filter(pk=data.get("c"))
-        .first()
-    )
-    if complaint is None or complaint.resolved_at is None:
-        raise NotFound(_("This request no longer exists."))
-    if complaint.resolved_at.isoformat() != data.get("r"):
-        raise InvalidTransition(
-            _("This question is out of date: your complaint has changed since we asked.")
-        )
-    return complaint
 
 
 def check_answer_follow_up(token: str, *, satisfied: bool, at: datetime | None = None) -> Complaint:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.core import signing
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cryptodesk.accounts.models import Agent
 from cryptodesk.complaints.models import OPEN_STAGES, Complaint, Remedy, Stage
-from cryptodesk.core.errors import NotFound
+from cryptodesk.core.errors import InvalidTransition, NotFound
 from cryptodesk.core.ids import is_valid_id
 from cryptodesk.tickets.models import Ticket
 from cryptodesk.tickets.queries import visible_tickets
@@ -15,6 +16,7 @@ from cryptodesk.tickets.queries import visible_tickets
 REMEDIES_WITH_PEOPLE = Prefetch(
     "remedies", queryset=Remedy.objects.select_related("proposed_by", "decided_by")
 )
+FOLLOW_UP_SALT = "cryptodesk.complaints.follow_up"
 TABS = ("open", "fund_security", "awaiting_approval", "follow_up", "closed", "all")
 
 
@@ -94,3 +96,23 @@ def access_remedy_by_id(agent: Agent, number: int, remedy_id: int) -> Remedy:
     if remedy is None:
         raise NotFound(_("There is no remedy %(id)s on this complaint.") % {"id": remedy_id})
     return remedy
+
+
+def access_complaint_by_follow_up_token(token: str) -> Complaint:
+    """The complaint a signed follow-up link names, while the resolution it asked about stands."""
+    try:
+        data = signing.loads(token, salt=FOLLOW_UP_SALT)
+    except signing.BadSignature as error:
+        raise NotFound(_("This link is not valid. Use the link from our message.")) from error
+    complaint = (
+        Complaint.objects.select_related("ticket", "ticket__customer")
+        .filter(pk=data.get("c"))
+        .first()
+    )
+    if complaint is None or complaint.resolved_at is None:
+        raise NotFound(_("This request no longer exists."))
+    if complaint.resolved_at.isoformat() != data.get("r"):
+        raise InvalidTransition(
+            _("This question is out of date: your complaint has changed since we asked.")
+        )
+    return complaint

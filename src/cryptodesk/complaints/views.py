@@ -3,6 +3,7 @@ page where a customer answers the follow-up question."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.contrib import messages as flash
@@ -16,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cryptodesk.complaints.actions import (
     ComplaintFacts,
-    access_complaint_by_follow_up_token,
     check_answer_follow_up,
     check_decide_remedy,
     check_propose_remedy,
@@ -26,6 +26,7 @@ from cryptodesk.complaints.customer_messages import customer_language
 from cryptodesk.complaints.models import Stage
 from cryptodesk.complaints.queries import (
     TABS,
+    access_complaint_by_follow_up_token,
     access_complaint_by_ticket,
     access_remedy_by_id,
     complaints_in_tab,
@@ -67,16 +68,32 @@ def posted_time(raw: str) -> datetime | None:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
+def act_then_back_to_ticket(
+    request: HttpRequest, number: int, act: Callable[[], object], success: str
+) -> HttpResponseBase:
+    """Run a form's action and go back to the ticket page with what happened: a ticket,
+    complaint or remedy the agent cannot see is a 404; any other refusal is shown there."""
+    try:
+        act()
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except CryptodeskError as error:
+        flash.error(request, error.message)
+    else:
+        flash.success(request, success)
+    return redirect("tickets:detail", number=number)
+
+
 @require_POST
 @console_view
 def record(request: HttpRequest, number: int) -> HttpResponseBase:
     agent = request.agent  # type: ignore[attr-defined]
     post = request.POST
-    try:
-        ticket = access_ticket_by_number(agent, number)
+
+    def act() -> None:
         check_record_complaint(
             agent,
-            ticket,
+            access_ticket_by_number(agent, number),
             ComplaintFacts(
                 what_happened=post.get("what_happened", ""),
                 occurred_at=posted_time(post.get("occurred_at", "")),
@@ -87,13 +104,8 @@ def record(request: HttpRequest, number: int) -> HttpResponseBase:
                 fund_security=post.get("fund_security") == "on",
             ),
         )
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except CryptodeskError as error:
-        flash.error(request, error.message)
-    else:
-        flash.success(request, _("Complaint recorded."))
-    return redirect("tickets:detail", number=number)
+
+    return act_then_back_to_ticket(request, number, act, _("Complaint recorded."))
 
 
 @require_POST
@@ -101,23 +113,20 @@ def record(request: HttpRequest, number: int) -> HttpResponseBase:
 def propose(request: HttpRequest, number: int) -> HttpResponseBase:
     agent = request.agent  # type: ignore[attr-defined]
     post = request.POST
-    try:
-        complaint = access_complaint_by_ticket(agent, number)
+
+    def act() -> None:
         check_propose_remedy(
             agent,
-            complaint,
+            access_complaint_by_ticket(agent, number),
             kind=post.get("kind", ""),
             asset=post.get("asset", ""),
             amount=post.get("amount", ""),
             reason=post.get("reason", ""),
         )
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except CryptodeskError as error:
-        flash.error(request, error.message)
-    else:
-        flash.success(request, _("Remedy proposed: a supervisor will decide it."))
-    return redirect("tickets:detail", number=number)
+
+    return act_then_back_to_ticket(
+        request, number, act, _("Remedy proposed: a supervisor will decide it.")
+    )
 
 
 @require_POST
@@ -129,19 +138,15 @@ def decide(request: HttpRequest, number: int, remedy_id: int) -> HttpResponseBas
         flash.error(request, _("Choose whether to approve or reject the remedy."))
         return redirect("tickets:detail", number=number)
     approve = decision == "approve"
-    try:
+
+    def act() -> None:
         remedy = access_remedy_by_id(agent, number, remedy_id)
         check_decide_remedy(agent, remedy, approve=approve, note=request.POST.get("note", ""))
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except CryptodeskError as error:
-        flash.error(request, error.message)
-    else:
-        flash.success(
-            request,
-            _("Remedy approved; the customer has been told.") if approve else _("Remedy rejected."),
-        )
-    return redirect("tickets:detail", number=number)
+
+    success = (
+        _("Remedy approved; the customer has been told.") if approve else _("Remedy rejected.")
+    )
+    return act_then_back_to_ticket(request, number, act, success)
 
 
 @require_http_methods(["GET", "POST"])
