@@ -314,3 +314,42 @@ def test_a_version_number_too_large_for_a_row_is_not_found(
     response = console.post(f"/kb/articles/deposit-delayed/en/versions/{huge}/restore/")
     assert response.status_code == 302
     assert ArticleVersion.objects.count() == before
+
+
+def test_an_upload_whose_row_cannot_be_written_leaves_no_file(
+    console_for: Any, editor: Agent, help_center: Any, settings: Any, tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from django.db import DatabaseError
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(ArticleAttachment, "save", fail)
+    with pytest.raises(DatabaseError):
+        console_for(editor).post(
+            "/kb/articles/deposit-delayed/upload/",
+            {"lang": "en", "file": SimpleUploadedFile("explorer.png", PNG, "image/png")},
+        )
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_an_unknown_language_changes_nothing_instead_of_the_english_text(
+    console_for: Any, editor: Agent, help_center: Any
+) -> None:
+    console = console_for(editor)
+    before = ArticleVersion.objects.count()
+    assert console.post("/kb/articles/deposit-delayed/xx/unpublish/").status_code == 404
+    assert console.post("/kb/articles/deposit-delayed/xx/publish/").status_code == 404
+    assert console.post("/kb/articles/deposit-delayed/xx/versions/1/restore/").status_code == 404
+    assert console.get("/kb/articles/deposit-delayed/xx/versions/1/").status_code == 404
+    assert (
+        edit(console, "deposit-delayed", "xx", True, title="Gone", body="Gone").status_code == 404
+    )
+    english = translation("deposit-delayed", "en")
+    assert english.published_version is not None
+    assert english.title != "Gone"
+    assert ArticleVersion.objects.count() == before
+    assert console.get("/kb/articles/deposit-delayed/?lang=xx").status_code == 200

@@ -103,3 +103,69 @@ def test_too_long_slug_is_reported_by_file(db: None, tmp_path: Path) -> None:
         call_command("kb", "import", str(tmp_path / "help"), stdout=StringIO(), stderr=err)
     assert f"error: {long}: slug is longer than 120 characters" in err.getvalue()
     assert Article.objects.count() == 5
+
+
+def test_index_task_encodes_before_locking_the_article(help_center: Any) -> None:
+    from django.db import connection
+
+    from cryptodesk.kb.actions import do_index_article
+    from cryptodesk.kb.search import ENCODER_NAME, encode_texts
+
+    article = Article.objects.get(slug="withdrawal-fees")
+    outside = len(connection.atomic_blocks)
+    depths: list[int] = []
+
+    def encode(texts: Any) -> Any:
+        depths.append(len(connection.atomic_blocks))
+        return encode_texts(texts)
+
+    assert do_index_article(article.pk, encode, ENCODER_NAME) == 3
+    assert depths == [outside]  # one batch, and no lock (transaction) held while encoding
+    assert SearchDocument.objects.filter(translation__article=article).count() == 3
+
+
+def test_index_task_indexes_a_version_published_while_it_encoded(help_center: Any) -> None:
+    from cryptodesk.kb.actions import (
+        Content,
+        do_index_article,
+        do_save_translation,
+        indexing_deferred,
+    )
+    from cryptodesk.kb.search import ENCODER_NAME, encode_texts
+
+    article = Article.objects.get(slug="withdrawal-fees")
+    calls: list[list[str]] = []
+
+    def encode(texts: Any) -> Any:
+        calls.append(list(texts))
+        if len(calls) == 1:  # an editor publishes while the task encodes the old text
+            with indexing_deferred():
+                do_save_translation(
+                    article, "en", Content("Fees, revised", "", "", "New fee table."),
+                    author=None, publish=True,
+                )  # fmt: skip
+        return encode_texts(texts)
+
+    do_index_article(article.pk, encode, ENCODER_NAME)
+    document = SearchDocument.objects.get(translation__article=article, lang="en")
+    assert (document.title, document.text) == ("Fees, revised", "New fee table.")
+    assert [len(texts) for texts in calls] == [3, 1]  # only the new version is encoded again
+    assert "Fees, revised" in calls[1][0]
+
+
+def test_a_file_whose_body_is_only_control_characters_creates_no_article(
+    db: None, tmp_path: Path
+) -> None:
+    shutil.copytree(FIXTURE, tmp_path / "help")
+    blank = tmp_path / "help" / "en" / "blank.md"
+    blank.write_text(
+        "---\ntitle: Blank\nslug: blank\nlang: en\ncategory: funds\nsection: deposits\n"
+        "---\n\x00\x07\n",
+        encoding="utf-8",
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"1 file\(s\) could not be imported"):
+        call_command("kb", "import", str(tmp_path / "help"), stdout=StringIO(), stderr=err)
+    assert f"error: {blank}: The body cannot be empty." in err.getvalue()
+    assert not Article.objects.filter(slug="blank").exists()
+    assert Article.objects.count() == 5

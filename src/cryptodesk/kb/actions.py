@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 
 from cryptodesk.accounts.models import Agent, Role
@@ -272,6 +272,13 @@ def _locked_translation(article: Article, lang: str) -> Translation | None:
     return Translation.objects.select_for_update().filter(article=article, lang=lang).first()
 
 
+def _locked_existing(translation: Translation) -> Translation:
+    locked = _locked_translation(translation.article, translation.lang)
+    if locked is None:
+        raise NotFound("This translation no longer exists.")
+    return locked
+
+
 def do_save_translation(
     article: Article,
     lang: str,
@@ -335,7 +342,7 @@ def _sync_conversion(source: Translation) -> None:
             article=source.article, lang=target_lang, title=content.title, body=content.body,
             machine_converted=True,
         )  # fmt: skip
-    if target.versions.exists() is False or Content.of(target) != content:
+    if not target.versions.exists() or Content.of(target) != content:
         _write_version(target, content, author=None, note=note, publish=False, machine=True)
     source_live = _publishes_latest(source)
     if source.published_version_id is None:
@@ -366,9 +373,7 @@ def check_save_translation(
 def check_publish(actor: Agent, translation: Translation) -> Translation:
     check_editor(actor)
     with transaction.atomic():
-        locked = _locked_translation(translation.article, translation.lang)
-        if locked is None:
-            raise NotFound("This translation no longer exists.")
+        locked = _locked_existing(translation)
         _publish_latest(locked)
         _sync_conversion(locked)
         _index_after_commit(locked.article_id)
@@ -378,9 +383,7 @@ def check_publish(actor: Agent, translation: Translation) -> Translation:
 def check_unpublish(actor: Agent, translation: Translation) -> Translation:
     check_editor(actor)
     with transaction.atomic():
-        locked = _locked_translation(translation.article, translation.lang)
-        if locked is None:
-            raise NotFound("This translation no longer exists.")
+        locked = _locked_existing(translation)
         locked.published_version = None
         locked.published_at = None
         locked.save(update_fields=["published_version", "published_at", "updated_at"])
@@ -396,9 +399,7 @@ def check_restore_version(
     """Write a new version with the content of version ``number`` (history is never lost)."""
     check_editor(actor)
     with transaction.atomic():
-        locked = _locked_translation(translation.article, translation.lang)
-        if locked is None:
-            raise NotFound("This translation no longer exists.")
+        locked = _locked_existing(translation)
         old = locked.versions.filter(number=number).first()
         if old is None:
             raise NotFound(f"Version {number} does not exist.", field="version")
@@ -449,7 +450,11 @@ def check_upload_attachment(
         uploaded_by=actor,
     )
     attachment.file.save(f"{digest}{suffix}", ContentFile(content), save=False)
-    attachment.save()
+    try:
+        attachment.save()
+    except DatabaseError:
+        attachment.file.delete(save=False)  # a file no row names would never be removed
+        raise
     return attachment
 
 
@@ -610,6 +615,8 @@ def do_import_directory(
 def _import_one(
     item: ArticleFile, author: Agent | None, sections: dict[tuple[str, str], Section]
 ) -> str:
+    # Checked before anything is written: a refused file must not leave an empty article.
+    content = Content.clean(item.title, item.summary, item.tags, item.body)
     article = Article.objects.filter(slug=item.group_slug).first()
     visibility = Visibility.INTERNAL if item.internal else Visibility.PUBLIC
     if article is None:
@@ -629,7 +636,6 @@ def _import_one(
                 _withdraw_from_search_now(article.pk)
             article.refresh_from_db()
             _index_after_commit(article.pk)
-    content = Content.clean(item.title, item.summary, item.tags, item.body)
     existing = Translation.objects.filter(article=article, lang=item.lang).first()
     if existing is not None and not existing.machine_converted:
         if Content.of(existing) == content and _publishes_latest(existing):
@@ -666,34 +672,54 @@ def _embedding_input(version: ArticleVersion) -> str:
     return document_embedding_text(version.title, version.summary, version.tags)
 
 
+def _embeddings(versions: Sequence[ArticleVersion], encode: Encode) -> dict[int, bytes]:
+    """The stored embedding of each version, by version id (a version never changes)."""
+    if not versions:
+        return {}
+    vectors = encode([_embedding_input(v) for v in versions])
+    return {
+        version.pk: np.asarray(vector, dtype=np.float32).tobytes()
+        for version, vector in zip(versions, vectors, strict=True)
+    }
+
+
+def _published_translations(article_id: int) -> list[Translation]:
+    return list(
+        Translation.objects.select_related("article", "published_version").filter(
+            article_id=article_id, published_version__isnull=False
+        )
+    )
+
+
+def _versions_of(translations: Iterable[Translation]) -> list[ArticleVersion]:
+    return [t.published_version for t in translations if t.published_version is not None]
+
+
 def do_index_article(article_id: int, encode: Encode, encoder_name: str) -> int:
     """Bring the search documents of one article in line with its published translations.
     Idempotent; the article row is locked so two runs for one article cannot interleave and
     leave an older text in the index. Returns the number of documents written."""
+    # Encoding is slow: do it before taking the lock, which editors saving the article wait
+    # for. Under the lock only a version published in the meantime is still to encode.
+    embeddings = _embeddings(_versions_of(_published_translations(article_id)), encode)
     with transaction.atomic():
         if Article.objects.select_for_update().filter(pk=article_id).first() is None:
             SearchDocument.objects.filter(translation__article_id=article_id).delete()
             do_bump_index_version()
             return 0
-        published = list(
-            Translation.objects.select_related("article", "published_version").filter(
-                article_id=article_id, published_version__isnull=False
-            )
-        )
-        inputs = [_embedding_input(t.published_version) for t in published if t.published_version]
-        vectors = encode(inputs) if inputs else np.zeros((0, 0), dtype=np.float32)
+        published = _published_translations(article_id)
+        missing = [v for v in _versions_of(published) if v.pk not in embeddings]
+        embeddings |= _embeddings(missing, encode)
         SearchDocument.objects.filter(translation__article_id=article_id).exclude(
             translation__in=[t.pk for t in published]
         ).delete()
-        for translation, vector in zip(published, vectors, strict=True):
-            assert translation.published_version is not None
+        for translation in published:
+            version = translation.published_version
+            assert version is not None
             SearchDocument.objects.update_or_create(
                 translation=translation,
-                defaults=document_fields(translation, translation.published_version)
-                | {
-                    "embedding": np.asarray(vector, dtype=np.float32).tobytes(),
-                    "encoder": encoder_name,
-                },
+                defaults=document_fields(translation, version)
+                | {"embedding": embeddings[version.pk], "encoder": encoder_name},
             )
         do_bump_index_version()
     return len(published)
@@ -740,16 +766,17 @@ def do_reindex_all(
     done = 0
     for start in range(0, total, batch):
         chunk = published[start : start + batch]
-        vectors = encode([_embedding_input(t.published_version) for t in chunk])  # type: ignore[arg-type]
+        embeddings = _embeddings(_versions_of(chunk), encode)
         rows = []
-        for translation, vector in zip(chunk, vectors, strict=True):
-            assert translation.published_version is not None
+        for translation in chunk:
+            version = translation.published_version
+            assert version is not None
             rows.append(
                 SearchDocument(
                     translation=translation,
-                    embedding=np.asarray(vector, dtype=np.float32).tobytes(),
+                    embedding=embeddings[version.pk],
                     encoder=encoder_name,
-                    **document_fields(translation, translation.published_version),
+                    **document_fields(translation, version),
                 )
             )
         with transaction.atomic():

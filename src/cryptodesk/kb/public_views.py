@@ -40,9 +40,11 @@ from cryptodesk.kb.queries import (
     access_attachment_by_id,
     access_public_category,
     access_public_translation_by_slug,
+    help_center_translations,
     help_center_tree,
     public_languages_of,
     public_translations,
+    public_translations_by_id,
 )
 from cryptodesk.kb.search import related_articles, search_articles
 from cryptodesk.kb.text import (
@@ -155,13 +157,17 @@ def _session_key(request: HttpRequest) -> str:
     return str(request.session.session_key)
 
 
+def _public_translation_or_404(lang: str, slug: str) -> Translation:
+    try:
+        return access_public_translation_by_slug(lang, slug)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
 @require_GET
 @help_view
 def article(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
-    try:
-        translation = access_public_translation_by_slug(lang, slug)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    translation = _public_translation_or_404(lang, slug)
     version = translation.published_version
     assert version is not None
     _record_arrival(request, translation)
@@ -223,10 +229,7 @@ def _record_arrival(request: HttpRequest, translation: Translation) -> None:
 @require_POST
 @help_view
 def vote(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
-    try:
-        translation = access_public_translation_by_slug(lang, slug)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    translation = _public_translation_or_404(lang, slug)
     answer = request.POST.get("helpful", "")
     target = reverse("help:article", kwargs={"lang": lang, "slug": slug}) + "#feedback"
     if answer not in ("yes", "no"):
@@ -298,11 +301,8 @@ def suggest(request: HttpRequest) -> HttpResponse:
         )
         results = [r for r in response.results if r.score > 0]
         if form_key.strip():
-            shown = Translation.objects.in_bulk([r.id for r in results])
-            for result in results:
-                do_record_suggestion_event(
-                    form_key, SuggestionEvent.Kind.SHOWN, shown.get(result.id)
-                )
+            for shown in public_translations_by_id([r.id for r in results]).values():
+                do_record_suggestion_event(form_key, SuggestionEvent.Kind.SHOWN, shown)
     return render(request, "kb/help/_suggestions.html", {"results": results, "form_key": form_key})
 
 
@@ -326,11 +326,7 @@ class ArticleSitemap(Sitemap[Translation]):
 
     def items(self) -> list[Translation]:
         return list(
-            Translation.objects.filter(
-                published_version__isnull=False, article__visibility="public"
-            )
-            .select_related("article")
-            .order_by("article__slug", "lang")
+            help_center_translations().select_related("article").order_by("article__slug", "lang")
         )
 
     def location(self, item: Translation) -> str:

@@ -24,10 +24,23 @@ from cryptodesk.kb.models import (
 )
 
 
-def public_translations(lang: str) -> QuerySet[Translation]:
+def help_center_translations() -> QuerySet[Translation]:
+    """The published translations of public articles, in every language."""
     return Translation.objects.filter(
-        lang=lang, published_version__isnull=False, article__visibility=Visibility.PUBLIC
-    ).select_related("published_version", "article__section__category")
+        published_version__isnull=False, article__visibility=Visibility.PUBLIC
+    )
+
+
+def public_translations(lang: str) -> QuerySet[Translation]:
+    return (
+        help_center_translations()
+        .filter(lang=lang)
+        .select_related("published_version", "article__section__category")
+    )
+
+
+def public_translations_by_id(ids: list[int]) -> dict[int, Translation]:
+    return help_center_translations().in_bulk(ids)
 
 
 def access_public_translation_by_slug(lang: str, slug: str) -> Translation:

@@ -60,6 +60,17 @@ def _lang(value: str | None) -> str:
         return "en"
 
 
+def _known_lang_or_404(value: str | None) -> str:
+    """The language a write is for: an unknown one must not fall back to English."""
+    try:
+        code = normalise_language(value)
+    except ValueError:
+        code = None
+    if code is None:
+        raise Http404(_("Unknown language."))
+    return code
+
+
 def _base(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {
         "nav_section": "kb",
@@ -158,7 +169,8 @@ def _load(request: HttpRequest, slug: str) -> Article:
 def article_edit(request: HttpRequest, slug: str) -> HttpResponseBase:
     agent = _agent(request)
     article = _load(request, slug)
-    lang = _lang(request.GET.get("lang") or request.POST.get("lang"))
+    raw_lang = request.GET.get("lang") or request.POST.get("lang")
+    lang = _known_lang_or_404(raw_lang) if request.method == "POST" else _lang(raw_lang)
     translation = access_translation(agent, article, lang)
     status = 200
     values = {
@@ -207,7 +219,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponseBase:
 
 def _translation_or_404(request: HttpRequest, slug: str, lang: str) -> Translation:
     article = _load(request, slug)
-    translation = access_translation(_agent(request), article, _lang(lang))
+    translation = access_translation(_agent(request), article, _known_lang_or_404(lang))
     if translation is None:
         raise Http404(_("This article has no translation in this language."))
     return translation
