@@ -239,3 +239,11 @@ def test_nul_characters_are_dropped_from_names_and_searches(
     found = api.get("/api/v1/macros", q="tx\x00id").json()
     assert [m["name"] for m in found["results"]] == ["Ask for TXID"]
     assert api.post("/api/v1/macros", {**NEW_MACRO, "name": "\x00"}).status_code == 422
+
+
+def test_a_team_slug_with_nul_is_an_unknown_team(api_for: Any, supervisor: Any) -> None:
+    # PostgreSQL refuses NUL in a query parameter: a 422, not a server error.
+    response = api_for(supervisor).post("/api/v1/macros", {**NEW_MACRO, "team": "support\x00"})
+    assert response.status_code == 422
+    assert response.json()["field"] == "team"
+    assert not Macro.objects.filter(name=NEW_MACRO["name"]).exists()

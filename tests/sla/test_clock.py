@@ -171,6 +171,7 @@ def test_a_calendar_that_never_opens_is_an_error() -> None:
         ("13:30-18:00, 09:00-12:30", ((540, 750), (810, 1080))),
         ("00:00-24:00", ((0, 1440),)),
         ("", ()),
+        ("０９:００-１８:００", ((540, 1080),)),  # full-width digits, as a CJK keyboard types them
     ],
 )
 def test_parse_hours(text: str, parsed: tuple[tuple[int, int], ...]) -> None:
@@ -182,6 +183,8 @@ def test_parse_hours(text: str, parsed: tuple[tuple[int, int], ...]) -> None:
     ("text", "message"),
     [
         ("9-18", "not a time"),
+        ("²9:00-18:00", "not a time like 09:00"),
+        ("09:00-18:⁰⁰", "not a time like 09:00"),
         ("18:00-09:00", "ends before it starts"),
         ("09:00-12:00, 11:00-13:00", "overlapping"),
         ("09:00-25:00", "between 00:00 and 24:00"),

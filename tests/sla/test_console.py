@@ -268,3 +268,54 @@ def test_policy_form_refuses_a_warning_share_that_is_not_a_number(
     assert response.status_code == 200
     assert "The warning share is a fraction between 0.05 and 0.99" in response.content.decode()
     assert not SlaPolicy.objects.exists()
+
+
+def test_nul_characters_are_dropped_from_calendar_holiday_and_policy_names(
+    supervisor: Agent, office_calendar: BusinessCalendar, console_for: Callable[[Agent], Any]
+) -> None:
+    # PostgreSQL refuses NUL in text: a pasted one must not turn the save into a server error.
+    client = console_for(supervisor)
+    created = client.post(
+        "/sla/calendars/new/", {"name": "Tai\x00pei", "time_zone": "Asia/Taipei", **HOURS}
+    )
+    assert created.status_code == 302
+    assert BusinessCalendar.objects.filter(name="Taipei").exists()
+    client.post(
+        f"/sla/calendars/{office_calendar.pk}/",
+        {"action": "add_holiday", "date": "2026-12-24", "holiday_name": "Off\x00site"},
+    )
+    assert list(CalendarHoliday.objects.values_list("name", flat=True)) == ["Offsite"]
+    policy = {
+        "name": "Nor\x00mal",
+        "priority": "normal",
+        "tier": "standard",
+        "calendar": str(office_calendar.pk),
+        "first_response_hours": "1",
+        "next_response_hours": "2",
+        "resolution_hours": "8",
+        "active": "on",
+    }
+    assert client.post("/sla/policies/new/", policy).status_code == 302
+    assert list(SlaPolicy.objects.values_list("name", flat=True)) == ["Normal"]
+    empty = client.post("/sla/policies/new/", policy | {"name": "\x00"}, follow=True)
+    assert "The name must have 1 to 100 characters." in empty.content.decode()
+    assert SlaPolicy.objects.count() == 1
+
+
+def test_edit_a_calendar_and_refuse_a_name_taken_by_another(
+    supervisor: Agent,
+    office_calendar: BusinessCalendar,
+    around_the_clock: BusinessCalendar,
+    console_for: Callable[[Agent], Any],
+) -> None:
+    client = console_for(supervisor)
+    url = f"/sla/calendars/{office_calendar.pk}/"
+    form = {"name": "HK desk", "time_zone": "Asia/Hong_Kong", **HOURS, "hours_5": "10:00-14:00"}
+    assert client.post(url, form)["Location"] == url
+    office_calendar.refresh_from_db()
+    assert (office_calendar.name, office_calendar.hours[5]) == ("HK desk", [[600, 840]])
+    taken = client.post(url, form | {"name": "24/7", "hours_5": ""}, follow=True)
+    assert "A calendar named &#x27;24/7&#x27; exists already." in taken.content.decode()
+    office_calendar.refresh_from_db()
+    assert (office_calendar.name, office_calendar.hours[5]) == ("HK desk", [[600, 840]])
+    assert BusinessCalendar.objects.count() == 2

@@ -110,7 +110,9 @@ def clean_macro_data(data: MacroData) -> tuple[MacroData, Team | None]:
         raise ValidationFailed(_("A tag cannot be both added and removed."), field="remove_tags")
     team = None
     if data.team_slug:
-        team = Team.objects.filter(slug=data.team_slug).first()
+        # A slug with NUL names no team (and PostgreSQL refuses NUL in a query).
+        if "\x00" not in data.team_slug:
+            team = Team.objects.filter(slug=data.team_slug).first()
         if team is None:
             raise ValidationFailed(
                 _("There is no team '%(slug)s'.") % {"slug": data.team_slug}, field="team"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 import holidays
 from django.db import IntegrityError, transaction
@@ -62,6 +62,7 @@ from cryptodesk.tickets.models import (
 )
 
 logger = logging.getLogger(__name__)
+SettingsRow = TypeVar("SettingsRow", BusinessCalendar, SlaPolicy)
 # Statuses in which a ticket waits for an agent and may be assigned automatically.
 ASSIGNABLE_STATUSES = (Status.NEW, Status.OPEN, Status.ON_HOLD)
 
@@ -644,6 +645,15 @@ def require_supervisor(actor: Agent) -> None:
         raise PermissionDenied(_("Only supervisors and admins can change SLA settings."))
 
 
+def clean_name(raw: str) -> str:
+    """A calendar's, holiday's or policy's name: spaces collapsed, 1 to 100 characters. NUL is
+    dropped: it is not whitespace to split() and PostgreSQL refuses it in a text column."""
+    name = " ".join(raw.replace("\x00", "").split())
+    if not name or len(name) > 100:
+        raise ValidationFailed(_("The name must have 1 to 100 characters."), field="name")
+    return name
+
+
 @dataclass
 class CalendarInput:
     name: str
@@ -655,9 +665,7 @@ class CalendarInput:
 
 
 def clean_calendar(data: CalendarInput) -> dict[str, Any]:
-    name = " ".join(data.name.split())
-    if not name or len(name) > 100:
-        raise ValidationFailed(_("The name must have 1 to 100 characters."), field="name")
+    name = clean_name(data.name)
     if data.time_zone not in zoneinfo.available_timezones():
         raise ValidationFailed(
             _("'%(zone)s' is not a time zone; use a name like Asia/Hong_Kong.")
@@ -705,30 +713,37 @@ def check_save_calendar(
     and resumed ones use the new hours."""
     require_supervisor(actor)
     values = clean_calendar(data)
+    duplicate = ValidationFailed(
+        _("A calendar named '%(name)s' exists already.") % {"name": values["name"]},
+        field="name",
+    )
+    return save_settings(BusinessCalendar, calendar, values, duplicate)
+
+
+def save_settings(
+    model: type[SettingsRow], row: SettingsRow | None, values: dict[str, Any], duplicate: Exception
+) -> SettingsRow:
+    """Create ``model`` from ``values``, or write them over ``row``; a unique constraint that
+    refuses them raises ``duplicate``."""
     try:
         with transaction.atomic():
-            if calendar is None:
-                return BusinessCalendar.objects.create(**values)
+            if row is None:
+                return model.objects.create(**values)
             for key, value in values.items():
-                setattr(calendar, key, value)
-            calendar.save()
-            return calendar
+                setattr(row, key, value)
+            row.save()
+            return row
     except IntegrityError as error:
-        raise ValidationFailed(
-            _("A calendar named '%(name)s' exists already.") % {"name": values["name"]},
-            field="name",
-        ) from error
+        raise duplicate from error
 
 
 def check_add_holiday(
     actor: Agent, calendar: BusinessCalendar, day: date | None, name: str
 ) -> CalendarHoliday:
     require_supervisor(actor)
-    name = " ".join(name.split())
     if day is None:
         raise ValidationFailed(_("Give the date as YYYY-MM-DD."), field="date")
-    if not name or len(name) > 100:
-        raise ValidationFailed(_("The name must have 1 to 100 characters."), field="name")
+    name = clean_name(name)
     holiday, _created = CalendarHoliday.objects.update_or_create(
         calendar=calendar, date=day, defaults={"name": name}
     )
@@ -757,9 +772,7 @@ class PolicyInput:
 
 
 def clean_policy(data: PolicyInput) -> dict[str, Any]:
-    name = " ".join(data.name.split())
-    if not name or len(name) > 100:
-        raise ValidationFailed(_("The name must have 1 to 100 characters."), field="name")
+    name = clean_name(data.name)
     if data.priority not in Priority.values:
         raise ValidationFailed(
             _("Priority must be one of %(values)s.") % {"values": ", ".join(Priority.values)},
@@ -816,20 +829,12 @@ def check_save_policy(
     tickets keep their due times until their priority or tier changes."""
     require_supervisor(actor)
     values = clean_policy(data)
-    try:
-        with transaction.atomic():
-            if policy is None:
-                return SlaPolicy.objects.create(**values)
-            for key, value in values.items():
-                setattr(policy, key, value)
-            policy.save()
-            return policy
-    except IntegrityError as error:
-        raise ValidationFailed(
-            _("There is already a policy for priority %(priority)s and tier %(tier)s.")
-            % {"priority": values["priority"], "tier": values["tier"]},
-            field="tier",
-        ) from error
+    duplicate = ValidationFailed(
+        _("There is already a policy for priority %(priority)s and tier %(tier)s.")
+        % {"priority": values["priority"], "tier": values["tier"]},
+        field="tier",
+    )
+    return save_settings(SlaPolicy, policy, values, duplicate)
 
 
 def check_set_tier_team(actor: Agent, tier: str, team_id: int | None) -> TierTeam | None:

@@ -142,7 +142,8 @@ def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
 
 def parse_minute(text: str) -> int:
     hours, sep, minutes = text.partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+    # isdecimal(), not isdigit(): "²" is a digit that int() refuses ("０９" is fine for both).
+    if not sep or not hours.isdecimal() or not minutes.isdecimal() or len(minutes) != 2:
         raise ValueError(f"'{text}' is not a time like 09:00")
     value = int(hours) * 60 + int(minutes)
     if int(minutes) >= 60 or value > MINUTES_PER_DAY:
