@@ -36,12 +36,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import psycopg
-from psycopg import sql
 from rich.console import Console
 from rich.table import Table
 
-from harness import backend_env, cryptodesk_executable, free_port, run_command
+from harness import (
+    backend_env,
+    cryptodesk_executable,
+    free_port,
+    postgres_database,
+    run_command,
+)
 
 # DESIGN.md, "Performance budgets" (2 cores, PostgreSQL unless noted).
 INGEST_BUDGET_PER_S = 300.0
@@ -158,31 +162,6 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 
 # --- PostgreSQL bench database -----------------------------------------------------------------
-
-
-def postgres_admin_connect(server_url: str) -> psycopg.Connection | None:
-    """An autocommit connection to the server's maintenance database, or None if unreachable."""
-    try:
-        return psycopg.connect(f"{server_url}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        console.print(f"[yellow]PostgreSQL not reachable at {server_url}: skipped[/] ({error})")
-        return None
-
-
-@contextmanager
-def postgres_database(server_url: str, name: str) -> Iterator[str | None]:
-    admin = postgres_admin_connect(server_url)
-    if admin is None:
-        yield None
-        return
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    try:
-        admin.execute(drop)
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        yield f"{server_url}/{name}"
-    finally:
-        admin.execute(drop)
-        admin.close()
 
 
 # --- load generation ---------------------------------------------------------------------------

@@ -40,12 +40,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
 from rich.console import Console
 from rich.table import Table
 
-from harness import backend_env, cryptodesk_executable, free_port, run_command
+from harness import (
+    backend_env,
+    cryptodesk_executable,
+    free_port,
+    postgres_database,
+    run_command,
+)
 
 BUDGET_PER_S = 150.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,24 +178,6 @@ def counts(env: dict[str, str]) -> dict[str, int]:
     )
     result: dict[str, int] = json.loads(out.strip().splitlines()[-1])
     return result
-
-
-@contextmanager
-def postgres_database(server_url: str, name: str) -> Iterator[str | None]:
-    try:
-        admin = psycopg.connect(f"{server_url}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        console.print(f"[yellow]PostgreSQL not reachable at {server_url}: skipped[/] ({error})")
-        yield None
-        return
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    try:
-        admin.execute(drop)
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        yield f"{server_url}/{name}"
-    finally:
-        admin.execute(drop)
-        admin.close()
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 """What the benchmarks that drive the real ``cryptodesk`` command share: finding it, a free
-loopback port, an environment pointing at the backend under test, and running a subcommand."""
+loopback port, an environment pointing at the backend under test, running a subcommand, and a
+throwaway PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import psycopg
+from psycopg import sql
 
 # Settings of the caller's shell that must not leak into the backend under test.
 ENV_OVERRIDES = ("DATABASE_URL", "REDIS_URL", "CRYPTODESK_MODE", "CRYPTODESK_SECRET_KEY")
@@ -49,3 +55,23 @@ def run_command(args: list[str], env: dict[str, str], check: bool = True) -> str
             f"cryptodesk {args[0]} failed ({completed.returncode}):\n{completed.stderr[-2000:]}"
         )
     return completed.stdout
+
+
+@contextmanager
+def postgres_database(server_url: str, name: str) -> Iterator[str | None]:
+    """A fresh database ``name`` on the server for the run, dropped afterwards; ``None`` when
+    the server cannot be reached (the caller skips its PostgreSQL part)."""
+    try:
+        admin = psycopg.connect(f"{server_url}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL not reachable at {server_url}: skipped ({error})", file=sys.stderr)
+        yield None
+        return
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    try:
+        admin.execute(drop)
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        yield f"{server_url}/{name}"
+    finally:
+        admin.execute(drop)
+        admin.close()
